@@ -1,0 +1,87 @@
+"""The two ways in: partners with `Bearer <JWT>`, banks with `Bank <token>`."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions
+from rest_framework_simplejwt import authentication as jwt_authentication
+
+from accounts.tokens import stamp_matches
+from catalog.selectors import bank_by_token
+
+
+class JWTAuthentication(jwt_authentication.JWTAuthentication):
+    """simplejwt's Bearer authentication, plus: tokens older than a credential change are dead."""
+
+    def get_user(self, validated_token):
+        user = super().get_user(validated_token)
+        if not stamp_matches(validated_token, user):
+            raise exceptions.AuthenticationFailed(
+                _("Token is no longer valid."), code="token_not_valid"
+            )
+        return user
+
+
+class BankClient:
+    """The principal behind a bank token: authenticated, but not a user of any kind."""
+
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+    is_staff = False
+    pk = None
+
+    def __init__(self, bank) -> None:
+        self.bank = bank
+
+    def __str__(self) -> str:
+        return f"bank:{self.bank.pk}"
+
+
+class BankTokenAuthentication(authentication.BaseAuthentication):
+    """`Authorization: Bank <token>`; `request.auth` is then the `catalog.Bank`."""
+
+    keyword = "Bank"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(_("Invalid bank token header."))
+        try:
+            token = header[1].decode()
+        except UnicodeError as exc:
+            raise exceptions.AuthenticationFailed(_("Invalid bank token.")) from exc
+        bank = bank_by_token(token)
+        if bank is None:
+            raise exceptions.AuthenticationFailed(_("Invalid bank token."))
+        return BankClient(bank), bank
+
+    def authenticate_header(self, request) -> str:
+        return self.keyword
+
+
+class PartnerJWTScheme(OpenApiAuthenticationExtension):
+    target_class = "config.authentication.JWTAuthentication"
+    name = "jwtAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "A partner's access token from `POST /api/token/`.",
+        }
+
+
+class BankTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "config.authentication.BankTokenAuthentication"
+    name = "bankToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "The bank's secret token: `Authorization: Bank <token>`.",
+        }

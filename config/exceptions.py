@@ -1,0 +1,80 @@
+"""Domain exceptions and the one handler that turns every error into DRF's JSON shapes."""
+
+import logging
+
+from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+logger = logging.getLogger(__name__)
+
+
+class ApplicationError(Exception):
+    """A broken domain rule. Services raise it; the handler answers `status_code`.
+
+    With `field` the answer is a validation shape `{"field": [detail]}`, else `{"detail": ...}`.
+    """
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "Invalid request."
+
+    def __init__(self, detail: str | None = None, *, field: str | None = None) -> None:
+        self.detail = detail or self.default_detail
+        self.field = field
+        super().__init__(self.detail)
+
+    def as_data(self) -> dict:
+        if self.field:
+            return {self.field: [self.detail]}
+        return {"detail": self.detail}
+
+
+class NotFoundError(ApplicationError):
+    status_code = status.HTTP_404_NOT_FOUND
+    default_detail = "Not found."
+
+
+class ConflictError(ApplicationError):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "Conflict with the current state."
+
+
+class ForbiddenError(ApplicationError):
+    status_code = status.HTTP_403_FORBIDDEN
+    default_detail = "You do not have permission to perform this action."
+
+
+def exception_handler(exc, context):
+    """Amend DRF's handler: domain errors, races, oversized bodies and crashes answer JSON."""
+    if not isinstance(exc, Exception):
+        return drf_exception_handler(exc, context)
+    if isinstance(
+        exc, ApplicationError | RequestDataTooBig | DjangoValidationError | IntegrityError
+    ):
+        set_rollback()
+    if isinstance(exc, ApplicationError):
+        return Response(exc.as_data(), status=exc.status_code)
+    if isinstance(exc, RequestDataTooBig):
+        return Response(
+            {"detail": "Request body is too large."},
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    if isinstance(exc, DjangoValidationError):
+        data = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        return Response(data, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, IntegrityError):
+        # A constraint caught a race the service did not: the state changed under the request.
+        logger.warning("Integrity error answered as 409: %s", exc)
+        return Response({"detail": ConflictError.default_detail}, status=status.HTTP_409_CONFLICT)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        logger.exception("Unhandled error in API view", exc_info=exc)
+        return Response(
+            {"detail": "Internal server error."},
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
+    return response

@@ -1,0 +1,56 @@
+"""DRF throttles that count in the shared store of `config.ratelimit`.
+
+DRF's own throttles keep a history list in the cache and write it back after reading it,
+so simultaneous requests overwrite each other's counts. These count atomically, and the
+client address comes from `NUM_PROXIES` trusted proxies (DRF's `get_ident`), so a forged
+`X-Forwarded-For` changes nothing.
+"""
+
+from django.conf import settings
+from rest_framework.throttling import SimpleRateThrottle
+
+from config import ratelimit
+
+
+class SharedRateThrottle(SimpleRateThrottle):
+    """Fixed-window throttle per client IP and scope; the rate comes from `THROTTLE_RATES`."""
+
+    scope = ""
+
+    def __init__(self) -> None:
+        self.retry_after: int | None = None
+        super().__init__()
+
+    def get_rate(self) -> str | None:
+        return settings.THROTTLE_RATES.get(self.scope)
+
+    def get_cache_key(self, request, view) -> str:
+        return f"throttle:{self.scope}:{self.get_ident(request)}"
+
+    def allow_request(self, request, view) -> bool:
+        if self.rate is None:
+            return True
+        result = ratelimit.hit(self.get_cache_key(request, view), window=self.duration)
+        self.retry_after = result.retry_after
+        return result.count <= self.num_requests
+
+    def wait(self) -> int | None:
+        return self.retry_after
+
+
+class AuthThrottle(SharedRateThrottle):
+    """Registration, token and code verification: `THROTTLE_AUTH`."""
+
+    scope = "auth"
+
+
+class PublicOrderThrottle(SharedRateThrottle):
+    """Applications sent through public referral links: `THROTTLE_PUBLIC_ORDER`."""
+
+    scope = "public_order"
+
+
+class LookupThrottle(SharedRateThrottle):
+    """Public look-ups that could be used to enumerate partners: `THROTTLE_LOOKUP`."""
+
+    scope = "lookup"

@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from config import views
+
+api_patterns = [
+    path("", include("accounts.urls")),
+    path("", include("catalog.urls")),
+    path("", include("referrals.urls")),
+    path("", include("orders.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    re_path(r"^.*$", views.api_not_found),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("health/", views.health, name="health"),
+    path("api/", include(api_patterns)),
+]
+
+handler400 = "config.views.handler400"
+handler403 = "config.views.handler403"
+handler404 = "config.views.handler404"
+handler500 = "config.views.handler500"

@@ -1,0 +1,63 @@
+"""Platform-wide endpoints: health check and the JSON answers for unknown URLs and crashes."""
+
+import logging
+
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+
+@require_GET
+def health(request):
+    """`{"status": "ok", "database": "ok"}`, or 503 when the database does not answer."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("Health check: database unavailable")
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def api_not_found(request, *args, **kwargs):
+    """Any unknown URL under /api/: DRF's 404 shape, whatever DEBUG says."""
+    return JsonResponse({"detail": "Not found."}, status=404)
+
+
+def _wants_json(request) -> bool:
+    return request.path.startswith("/api/") or request.path.startswith("/health")
+
+
+def handler404(request, exception=None):
+    if _wants_json(request):
+        return api_not_found(request)
+    from django.views import defaults
+
+    return defaults.page_not_found(request, exception)
+
+
+def handler500(request):
+    if _wants_json(request):
+        return JsonResponse({"detail": "Internal server error."}, status=500)
+    from django.views import defaults
+
+    return defaults.server_error(request)
+
+
+def handler400(request, exception=None):
+    if _wants_json(request):
+        return JsonResponse({"detail": "Bad request."}, status=400)
+    from django.views import defaults
+
+    return defaults.bad_request(request, exception)
+
+
+def handler403(request, exception=None):
+    if _wants_json(request):
+        return JsonResponse({"detail": "Forbidden."}, status=403)
+    from django.views import defaults
+
+    return defaults.permission_denied(request, exception)
