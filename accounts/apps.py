@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    """Partners (users), registration and tokens."""
+
+    name = "accounts"
+    verbose_name = "Accounts"

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("auth/register/", views.RegisterView.as_view(), name="register"),
+    path("token/", views.TokenObtainView.as_view(), name="token-obtain"),
+    path("token/refresh/", views.TokenRefreshView.as_view(), name="token-refresh"),
+    path("token/verify/", views.TokenVerifyView.as_view(), name="token-verify"),
+    path("token/logout/", views.TokenLogoutView.as_view(), name="token-logout"),
+]

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class CatalogConfig(AppConfig):
+    """Banks, product categories and the products partners sell."""
+
+    name = "catalog"
+    verbose_name = "Catalogue"

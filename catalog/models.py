@@ -1,0 +1,99 @@
+import hashlib
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+
+PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+def hash_bank_token(token: str) -> str:
+    """SHA-256 of a bank token: the token itself is never stored.
+
+    Tokens are 256-bit random strings, so a plain digest cannot be brute-forced and needs no salt;
+    a lookup by digest keeps authentication one indexed query.
+    """
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Bank(models.Model):
+    """A bank whose products partners sell; it talks to the platform with its secret token."""
+
+    name = models.CharField(max_length=200)
+    is_active = models.BooleanField(default=True)
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    token_issued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="catalog_bank_name_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Category(models.Model):
+    """A kind of product (cards, loans, deposits). Shared by all banks, matched by name."""
+
+    name = models.CharField(max_length=200)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="catalog_category_name_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(models.Model):
+    """A bank product a partner can refer clients to.
+
+    `percent_user` is the partner's reward and `percent_bank` the bank's fee to the platform,
+    each a percent of an approved application's income. `external_id` is the bank's own id
+    from its catalogue file, so that a re-import updates the product instead of duplicating it.
+    """
+
+    bank = models.ForeignKey(Bank, on_delete=models.PROTECT, related_name="products")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
+    # NULL, not "", for products created by hand: the uniqueness per bank only binds real ids.
+    external_id = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    percent_user = models.DecimalField(
+        max_digits=5, decimal_places=2, validators=PERCENT_VALIDATORS
+    )
+    percent_bank = models.DecimalField(
+        max_digits=5, decimal_places=2, validators=PERCENT_VALIDATORS
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bank", "external_id"],
+                condition=models.Q(external_id__isnull=False),
+                name="catalog_product_external_id_unique_per_bank",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(percent_user__gte=0, percent_user__lte=100),
+                name="catalog_product_percent_user_0_100",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(percent_bank__gte=0, percent_bank__lte=100),
+                name="catalog_product_percent_bank_0_100",
+            ),
+        ]
+        indexes = [models.Index(fields=["bank", "is_active"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.bank})"

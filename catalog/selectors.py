@@ -1,0 +1,36 @@
+"""Reads of the catalogue."""
+
+import hmac
+
+from django.db.models import QuerySet
+
+from catalog.models import Bank, Category, Product, hash_bank_token
+
+
+def bank_by_token(token: str) -> Bank | None:
+    """The active bank holding `token`, compared in constant time, or None."""
+    if not token:
+        return None
+    digest = hash_bank_token(token)
+    bank = Bank.objects.filter(token_hash=digest, is_active=True).first()
+    if bank is None or not hmac.compare_digest(bank.token_hash, digest):
+        return None
+    return bank
+
+
+def banks_active() -> QuerySet[Bank]:
+    return Bank.objects.filter(is_active=True).order_by("name")
+
+
+def categories_active() -> QuerySet[Category]:
+    return Category.objects.filter(is_active=True).order_by("name")
+
+
+def products_available_to(*, partner) -> QuerySet[Product]:
+    """Active products of active banks; only the partner's own bank's when it has one."""
+    products = Product.objects.filter(
+        is_active=True, bank__is_active=True, category__is_active=True
+    ).select_related("bank", "category")
+    if partner.bank_id is not None:
+        products = products.filter(bank_id=partner.bank_id)
+    return products

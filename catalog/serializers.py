@@ -1,0 +1,48 @@
+from urllib.parse import quote
+
+from django.conf import settings
+from rest_framework import serializers
+
+from catalog.models import Bank, Category, Product
+
+
+class BankSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Bank
+        fields = ["id", "name"]
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["id", "name"]
+
+
+class ProductDataSerializer(serializers.ModelSerializer):
+    percent_user = serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=False)
+    percent_bank = serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=False)
+    category = CategorySerializer()
+    bank = BankSerializer()
+
+    class Meta:
+        model = Product
+        fields = ["id", "name", "description", "percent_user", "percent_bank", "category", "bank"]
+
+
+def referral_link(request, *, username: str, product_id: int) -> str:
+    """The absolute public link a partner shares for one product."""
+    path = f"/api/order/ref/{quote(username, safe='')}/{product_id}/"
+    if settings.PUBLIC_BASE_URL:
+        return settings.PUBLIC_BASE_URL + path
+    return request.build_absolute_uri(path)
+
+
+class ProductItemSerializer(serializers.Serializer):
+    """The seed's item: the partner's referral link and the product's data."""
+
+    ref = serializers.SerializerMethodField()
+    data = ProductDataSerializer(source="*")
+
+    def get_ref(self, product: Product) -> str:
+        request = self.context["request"]
+        return referral_link(request, username=request.user.username, product_id=product.pk)

@@ -1,0 +1,30 @@
+"""Writes to the catalogue: bank tokens and catalogue imports."""
+
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+
+from catalog.models import Bank, hash_bank_token
+
+
+@transaction.atomic
+def bank_issue_token(*, bank: Bank) -> str:
+    """Give `bank` a new random token and return it; the old one stops working at once.
+
+    Only the token's hash is stored, so this is the one moment the token can be shown.
+    """
+    token = secrets.token_urlsafe(32)
+    bank.token_hash = hash_bank_token(token)
+    bank.token_issued_at = timezone.now()
+    bank.save(update_fields=["token_hash", "token_issued_at"])
+    return token
+
+
+def bank_get_or_create(*, name: str) -> tuple[Bank, bool]:
+    """The bank called `name` regardless of case, created (active) when missing."""
+    name = name.strip()
+    bank = Bank.objects.filter(name__iexact=name).first()
+    if bank is not None:
+        return bank, False
+    return Bank.objects.create(name=name), True
