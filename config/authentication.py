@@ -1,5 +1,6 @@
 """The two ways in: partners with `Bearer <JWT>`, banks with `Bank <token>`."""
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
@@ -61,17 +62,17 @@ class BankTokenAuthentication(authentication.BaseAuthentication):
         return self.keyword
 
 
+def _declared_scheme(name: str) -> dict:
+    """The scheme as declared once in `SPECTACULAR_SETTINGS`."""
+    return settings.SPECTACULAR_SETTINGS["APPEND_COMPONENTS"]["securitySchemes"][name]
+
+
 class PartnerJWTScheme(OpenApiAuthenticationExtension):
     target_class = "config.authentication.JWTAuthentication"
     name = "jwtAuth"
 
     def get_security_definition(self, auto_schema):
-        return {
-            "type": "http",
-            "scheme": "bearer",
-            "bearerFormat": "JWT",
-            "description": "A partner's access token from `POST /api/token/`.",
-        }
+        return _declared_scheme(self.name)
 
 
 class BankTokenScheme(OpenApiAuthenticationExtension):
@@ -79,9 +80,4 @@ class BankTokenScheme(OpenApiAuthenticationExtension):
     name = "bankToken"
 
     def get_security_definition(self, auto_schema):
-        return {
-            "type": "apiKey",
-            "in": "header",
-            "name": "Authorization",
-            "description": "The bank's secret token: `Authorization: Bank <token>`.",
-        }
+        return _declared_scheme(self.name)

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.BodySizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -247,6 +248,24 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/",
+    # Declared here as well as by the authentication extensions, so both schemes are in the
+    # document even before an endpoint uses one.
+    "APPEND_COMPONENTS": {
+        "securitySchemes": {
+            "jwtAuth": {
+                "type": "http",
+                "scheme": "bearer",
+                "bearerFormat": "JWT",
+                "description": "A partner's access token from `POST /api/token/`.",
+            },
+            "bankToken": {
+                "type": "apiKey",
+                "in": "header",
+                "name": "Authorization",
+                "description": "The bank's secret token: `Authorization: Bank <token>`.",
+            },
+        }
+    },
 }
 
 LOGGING = {

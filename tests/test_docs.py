@@ -1,0 +1,41 @@
+"""The OpenAPI description and its two viewers work with no internet."""
+
+import pytest
+import yaml
+
+pytestmark = pytest.mark.django_db
+
+
+def test_schema_declares_both_auth_schemes_and_every_endpoint(api_client):
+    response = api_client.get("/api/schema/")
+
+    assert response.status_code == 200
+    schema = yaml.safe_load(response.content)
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["jwtAuth"]["scheme"] == "bearer"
+    assert schemes["bankToken"]["name"] == "Authorization"
+    for path in [
+        "/api/auth/register/",
+        "/api/token/",
+        "/api/token/refresh/",
+        "/api/token/verify/",
+        "/api/token/logout/",
+        "/api/banks/",
+        "/api/categories/",
+        "/api/product/",
+        "/api/product/{id}/",
+    ]:
+        assert path in schema["paths"], path
+    product_list = schema["paths"]["/api/product/"]["get"]
+    assert {"jwtAuth": []} in product_list["security"]
+
+
+@pytest.mark.parametrize("url", ["/api/docs/", "/api/redoc/"])
+def test_docs_pages_load_their_assets_locally(client, url):
+    response = client.get(url)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/static/drf_spectacular_sidecar/" in html
+    assert "cdn.jsdelivr.net" not in html
+    assert "unpkg.com" not in html
