@@ -1,0 +1,137 @@
+"""Benchmark of the hot endpoints, through Django's whole request stack, in one process.
+
+It creates a throwaway test database (SQLite, or PostgreSQL when DB_ENGINE=postgresql, as the
+app itself), fills it, times each endpoint many times and drops the database again. It
+measures the app (middleware, auth, DRF, ORM, database), not an HTTP server. Run it with
+`make bench`, or e.g. `DB_ENGINE=postgresql DB_NAME=referral make bench`.
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    setup_databases,
+    setup_test_environment,
+    teardown_databases,
+)
+
+
+def measure(label: str, call, *, runs: int, expect: int = 200) -> None:
+    call()  # warm-up
+    timings, queries = [], []
+    for _ in range(runs):
+        reset_queries()
+        started = time.perf_counter()
+        response = call()
+        timings.append((time.perf_counter() - started) * 1000)
+        queries.append(len(connection.queries))
+        status = getattr(response, "status_code", expect)
+        if status != expect:
+            raise SystemExit(f"{label}: expected {expect}, got {status}")
+    timings.sort()
+    p95 = timings[int(len(timings) * 0.95) - 1]
+    print(
+        f"{label:<58} {runs:>5} {statistics.median(timings):>9.2f} {p95:>9.2f} "
+        f"{1000 / statistics.mean(timings):>8.0f} {max(queries):>8}"
+    )
+
+
+def main() -> None:
+    setup_test_environment()
+    settings.DEBUG = True  # so connection.queries counts queries
+    settings.THROTTLE_RATES = {scope: None for scope in settings.THROTTLE_RATES}
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+    ]
+    old_config = setup_databases(verbosity=0, interactive=False)
+    try:
+        run()
+    finally:
+        teardown_databases(old_config, verbosity=0)
+
+
+def run() -> None:
+    from rest_framework.test import APIClient
+
+    from accounts.tests.factories import PASSWORD, UserFactory
+    from accounts.tokens import issue_token_pair
+    from catalog.tests.factories import BankFactory, CategoryFactory, ProductFactory
+
+    banks = BankFactory.create_batch(5)
+    categories = CategoryFactory.create_batch(5)
+    for index in range(1000):
+        ProductFactory(bank=banks[index % 5], category=categories[index % 5])
+    partner = UserFactory(username="bench", password=PASSWORD)
+    partner.set_password(PASSWORD)  # the production hasher, not the tests' fast one
+    partner.save()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {issue_token_pair(partner)['access']}")
+    anonymous = APIClient()
+
+    print(f"database: {connection.vendor}; 1,000 products in 5 banks")
+    print(f"{'what':<58} {'runs':>5} {'median ms':>9} {'p95 ms':>9} {'per s':>8} {'queries':>8}")
+    measure("GET /api/product/ (page of 50)", lambda: client.get("/api/product/"), runs=300)
+    measure(
+        "GET /api/product/?page_size=200",
+        lambda: client.get("/api/product/?page_size=200"),
+        runs=100,
+    )
+    measure(
+        "GET /api/product/?search=Product 1&ordering=-percent_user",
+        lambda: client.get("/api/product/?search=Product%201&ordering=-percent_user"),
+        runs=200,
+    )
+    product_id = ProductFactory(bank=banks[0], category=categories[0]).pk
+    measure("GET /api/product/{id}/", lambda: client.get(f"/api/product/{product_id}/"), runs=300)
+    measure("GET /api/banks/ (anonymous)", lambda: anonymous.get("/api/banks/"), runs=300)
+    measure(
+        "POST /api/token/ (PBKDF2, Django's default hasher)",
+        lambda: anonymous.post("/api/token/", {"username": "bench", "password": PASSWORD}),
+        runs=20,
+    )
+
+    def refresh_fresh_token():
+        refresh = issue_token_pair(partner)["refresh"]
+        return anonymous.post("/api/token/refresh/", {"refresh": refresh})
+
+    measure("POST /api/token/refresh/ (incl. issuing the old pair)", refresh_fresh_token, runs=200)
+    measure("GET /health/", lambda: anonymous.get("/health/"), runs=300)
+    bench_import()
+
+
+def bench_import() -> None:
+    """The largest catalogue a bank may send: 5,000 products, imported then re-imported."""
+    try:
+        from catalog.services import catalog_import
+    except ImportError:
+        return
+    lines = ["bank: Bench Import Bank", "categories:", "  - {id: c, name: Bench cards}"]
+    lines.append("products:")
+    lines += [
+        f"  - {{id: p{n}, name: Product {n}, category: c, percent_user: 1.5, percent_bank: 3}}"
+        for n in range(5000)
+    ]
+    source = "\n".join(lines).encode()
+    for label in ("import_catalog: 5,000 new products", "import_catalog: same file again"):
+        reset_queries()
+        started = time.perf_counter()
+        catalog_import(source=source, create_bank=True)
+        elapsed = (time.perf_counter() - started) * 1000
+        print(f"{label:<58} {1:>5} {elapsed:>9.0f} {'':>9} {'':>8} {len(connection.queries):>8}")
+
+
+if __name__ == "__main__":
+    main()
