@@ -71,3 +71,80 @@ class RefreshInputSerializer(serializers.Serializer):
 
 class TokenVerifyInputSerializer(serializers.Serializer):
     token = serializers.CharField()
+
+
+class ProfileBankSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class ProfileReferralSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    phone = serializers.CharField(allow_null=True, help_text="Masked: +7999***4567")
+
+
+class ProfileUserSerializer(serializers.Serializer):
+    """The profile's "User" item (documentation of `accounts.selectors.profile_user_item`)."""
+
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    email = serializers.EmailField(allow_blank=True)
+    phone = serializers.CharField(allow_null=True, help_text="E.164")
+    bank = ProfileBankSerializer(allow_null=True)
+    first_name = serializers.CharField(allow_blank=True)
+    last_name = serializers.CharField(allow_blank=True)
+    invite_code = serializers.CharField(allow_null=True, help_text="The partner's active code")
+    activated_code = serializers.CharField(allow_null=True, help_text="The code it entered")
+    referrals_count = serializers.IntegerField()
+    referrals = ProfileReferralSerializer(many=True, help_text="The 100 most recent")
+
+
+class ProfileResponseSerializer(serializers.Serializer):
+    """`GET /api/profile/`; the sections other apps register are documented by them."""
+
+    def get_fields(self):
+        from accounts.selectors import profile_section_schemas
+
+        fields = {"User": ProfileUserSerializer(many=True)}
+        for name, make_field in profile_section_schemas().items():
+            fields[name] = make_field()
+        return fields
+
+
+class ProfileUpdatedSerializer(serializers.Serializer):
+    User = ProfileUserSerializer(many=True)
+    access = serializers.CharField(required=False, help_text="Only when earlier tokens ended")
+    refresh = serializers.CharField(required=False, help_text="Only when earlier tokens ended")
+
+
+class ProfileUpdateSerializer(serializers.ModelSerializer):
+    """What a partner may change about itself; anything else in the body is ignored."""
+
+    class Meta:
+        model = User
+        fields = ["username", "email", "first_name", "last_name"]
+        extra_kwargs = {"username": {"validators": []}, "email": {"required": False}}
+
+    def validate_username(self, value: str) -> str:
+        taken = User.objects.filter(username__iexact=value).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise serializers.ValidationError("A user with that username already exists.")
+        return value
+
+    def validate_email(self, value: str) -> str:
+        taken = User.objects.filter(email__iexact=value).exclude(pk=self.instance.pk)
+        if value and taken.exists():
+            raise serializers.ValidationError("A user with that e-mail already exists.")
+        return value
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    old_password = serializers.CharField(trim_whitespace=False, max_length=128, write_only=True)
+    new_password = serializers.CharField(trim_whitespace=False, max_length=128, write_only=True)
+
+    def validate_new_password(self, value: str) -> str:
+        try:
+            password_validation.validate_password(value, user=self.context["user"])
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(list(exc.messages)) from exc
+        return value

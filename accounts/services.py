@@ -7,7 +7,7 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken, UntypedToken
 
-from accounts.tokens import TokenError, issue_token_pair, stamp_matches
+from accounts.tokens import TokenError, issue_token_pair, stamp_matches, token_stamp
 from config.exceptions import ApplicationError
 
 User = get_user_model()
@@ -111,3 +111,38 @@ def token_verify(*, token: str) -> None:
     if is_refresh and BlacklistedToken.objects.filter(token__jti=jti).exists():
         raise InvalidTokenError()
     _user_of(parsed)
+
+
+class WrongPasswordError(ApplicationError):
+    default_detail = "Wrong password."
+
+
+def partner_update(*, user, data: dict) -> dict[str, str] | None:
+    """Change the partner's own writable fields.
+
+    Returns a fresh token pair when the change ended the earlier tokens (a new username),
+    else None. Uniqueness races end as the same 400 as the serializer's check.
+    """
+    stamp_before = token_stamp(user)
+    for field in ("username", "email", "first_name", "last_name"):
+        if field in data:
+            setattr(user, field, data[field])
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:
+        if User.objects.filter(username__iexact=user.username).exclude(pk=user.pk).exists():
+            raise UsernameTakenError(field="username") from exc
+        raise EmailTakenError(field="email") from exc
+    if token_stamp(user) != stamp_before:
+        return issue_token_pair(user)
+    return None
+
+
+def partner_change_password(*, user, old_password: str, new_password: str) -> dict[str, str]:
+    """Set a new password; every earlier token dies and a fresh pair comes back."""
+    if not user.check_password(old_password):
+        raise WrongPasswordError(field="old_password")
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    return issue_token_pair(user)

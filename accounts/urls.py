@@ -10,4 +10,7 @@ urlpatterns = [
     path("token/refresh/", views.TokenRefreshView.as_view(), name="token-refresh"),
     path("token/verify/", views.TokenVerifyView.as_view(), name="token-verify"),
     path("token/logout/", views.TokenLogoutView.as_view(), name="token-logout"),
+    path("profile/", views.ProfileView.as_view(), name="profile"),
+    path("profile/update/", views.ProfileUpdateView.as_view(), name="profile-update"),
+    path("profile/password/", views.PasswordChangeView.as_view(), name="profile-password"),
 ]

@@ -5,9 +5,13 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import services
+from accounts import selectors, services
 from accounts.serializers import (
     PartnerCreatedSerializer,
+    PasswordChangeSerializer,
+    ProfileResponseSerializer,
+    ProfileUpdatedSerializer,
+    ProfileUpdateSerializer,
     RefreshInputSerializer,
     RegisterSerializer,
     TokenObtainSerializer,
@@ -108,3 +112,49 @@ class TokenLogoutView(PublicAuthView):
         serializer.is_valid(raise_exception=True)
         services.token_logout(refresh=serializer.validated_data["refresh"])
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ProfileView(APIView):
+    """The partner's profile, applications and earnings, with the seed's top-level keys."""
+
+    @extend_schema(responses={200: ProfileResponseSerializer})
+    def get(self, request):
+        return Response(selectors.partner_profile(user=request.user))
+
+
+class ProfileUpdateView(APIView):
+    """Change the partner's own name fields. `bank`, `is_staff`, `password` are not writable."""
+
+    def _update(self, request, *, partial: bool):
+        serializer = ProfileUpdateSerializer(request.user, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        tokens = services.partner_update(user=request.user, data=serializer.validated_data)
+        body: dict = {"User": [selectors.profile_user_item(user=request.user)]}
+        if tokens:
+            body.update(tokens)
+        return Response(body)
+
+    @extend_schema(request=ProfileUpdateSerializer, responses={200: ProfileUpdatedSerializer})
+    def put(self, request):
+        return self._update(request, partial=False)
+
+    @extend_schema(request=ProfileUpdateSerializer, responses={200: ProfileUpdatedSerializer})
+    def patch(self, request):
+        return self._update(request, partial=True)
+
+
+class PasswordChangeView(APIView):
+    """A new password; every earlier token ends and a fresh pair comes back."""
+
+    throttle_classes = [AuthThrottle]
+
+    @extend_schema(request=PasswordChangeSerializer, responses={200: TokenPairSerializer})
+    def post(self, request):
+        serializer = PasswordChangeSerializer(data=request.data, context={"user": request.user})
+        serializer.is_valid(raise_exception=True)
+        tokens = services.partner_change_password(
+            user=request.user,
+            old_password=serializer.validated_data["old_password"],
+            new_password=serializer.validated_data["new_password"],
+        )
+        return Response(tokens)
