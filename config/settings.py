@@ -192,6 +192,10 @@ if env_bool("SECURE_PROXY_SSL_HEADER"):
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# --- Phones -----------------------------------------------------------------------------
+# Region used to read numbers written without "+" (ISO 3166 code).
+PHONE_DEFAULT_REGION = env("PHONE_DEFAULT_REGION", "RU").upper()
+
 # --- E-mail -----------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")

@@ -1,0 +1,47 @@
+"""Phone numbers: accepted in the usual national and international forms, kept in E.164."""
+
+import phonenumbers
+from django.conf import settings
+from rest_framework import serializers
+
+INVALID_PHONE = "Enter a valid phone number."
+
+
+def normalize_phone(value: str, *, region: str | None = None) -> str | None:
+    """`+79991234567` for `8 (999) 123-45-67`, `+7 999 123 45 67`...; None when not a number.
+
+    Numbers without `+` are read in `PHONE_DEFAULT_REGION` (default RU).
+    """
+    if not isinstance(value, str) or not value.strip() or len(value) > 40:
+        return None
+    try:
+        number = phonenumbers.parse(value, region or settings.PHONE_DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """`+7999***4567`: enough to recognise one's own referral, not to call them."""
+    if not phone:
+        return phone
+    return f"{phone[:5]}***{phone[-4:]}" if len(phone) > 9 else "***"
+
+
+class PhoneNumberField(serializers.CharField):
+    """A DRF field that validates a phone number and gives it back in E.164."""
+
+    default_error_messages = {"invalid_phone": INVALID_PHONE}
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("max_length", 40)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data) -> str:
+        value = super().to_internal_value(data)
+        normalized = normalize_phone(value)
+        if normalized is None:
+            self.fail("invalid_phone")
+        return normalized
