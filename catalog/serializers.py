@@ -62,3 +62,21 @@ class ProductItemSerializer(serializers.Serializer):
                 "bank": {"id": product.bank_id, "name": product.bank.name},
             },
         }
+
+
+class CatalogImportRequestSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="The catalogue YAML (multipart form)")
+
+
+class CatalogImportCountsSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+
+
+class CatalogImportProductCountsSerializer(CatalogImportCountsSerializer):
+    deactivated = serializers.IntegerField()
+
+
+class CatalogImportSummarySerializer(serializers.Serializer):
+    categories = CatalogImportCountsSerializer()
+    products = CatalogImportProductCountsSerializer()

@@ -1,11 +1,24 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from catalog import selectors
+from catalog import selectors, services
 from catalog.filters import ProductFilter
 from catalog.models import Product
-from catalog.serializers import BankSerializer, CategorySerializer, ProductItemSerializer
+from catalog.serializers import (
+    BankSerializer,
+    CatalogImportRequestSerializer,
+    CatalogImportSummarySerializer,
+    CategorySerializer,
+    ProductItemSerializer,
+)
+from config.authentication import BankTokenAuthentication
+from config.parsers import TextYAMLBytesParser, YAMLBytesParser
+from config.permissions import IsBank
 
 
 class BankListView(generics.ListAPIView):
@@ -72,3 +85,38 @@ class ProductDetailView(generics.RetrieveAPIView):
         return selectors.products_available_to(partner=self.request.user).only(
             *PRODUCT_ITEM_COLUMNS
         )
+
+
+@extend_schema(tags=["bank"])
+class BankCatalogImportView(APIView):
+    """A bank uploads its whole catalogue; products missing from it are deactivated.
+
+    The YAML comes as the body (`application/x-yaml` or `text/yaml`) or as the multipart field
+    `file`. Anything else is a 415; a body over 1 MiB a 413 (before it is read).
+    """
+
+    authentication_classes = [BankTokenAuthentication]
+    permission_classes = [IsBank]
+    parser_classes = [YAMLBytesParser, TextYAMLBytesParser, MultiPartParser]
+
+    @extend_schema(
+        request={
+            "application/x-yaml": {"type": "string", "format": "binary"},
+            "text/yaml": {"type": "string", "format": "binary"},
+            "multipart/form-data": CatalogImportRequestSerializer,
+        },
+        responses={200: CatalogImportSummarySerializer},
+        summary="Import the bank's catalogue (YAML)",
+    )
+    def post(self, request):
+        if isinstance(request.data, bytes):
+            source = request.data
+        else:
+            upload = request.data.get("file")
+            if upload is None or not hasattr(upload, "read"):
+                raise ValidationError(
+                    {"file": ["Send the catalogue as the multipart field `file`."]}
+                )
+            source = upload.read()
+        summary = services.catalog_import(source=source, bank=request.auth)
+        return Response(summary.as_dict())
