@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 
 class PartnerManager(UserManager):
@@ -39,3 +40,27 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.username
+
+
+class PhoneCode(models.Model):
+    """A one-time sign-in code sent by SMS, kept only as a keyed hash.
+
+    The hash is an HMAC keyed by `SECRET_KEY` over the phone and the code, so a leaked table
+    reveals no code, and a row's hash is worthless for any other phone. Only the newest row of
+    a phone is live (sending a new code removes the older ones); it dies when used, expired,
+    or after `PHONE_CODE_MAX_ATTEMPTS` wrong tries. Verification locks the row, so a code
+    succeeds once even when it arrives many times at once.
+    """
+
+    phone = models.CharField(max_length=20, db_index=True)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"code for {self.phone}"

@@ -2,9 +2,14 @@ from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from accounts.phones import PhoneNumberField
 from catalog.models import Bank
 
 User = get_user_model()
+
+INVITE_CODE_HELP = (
+    "An invite code (4-32 characters, any letter case): its owner becomes the referrer."
+)
 
 
 class RegisterSerializer(serializers.ModelSerializer):
@@ -14,10 +19,27 @@ class RegisterSerializer(serializers.ModelSerializer):
     bank = serializers.PrimaryKeyRelatedField(
         queryset=Bank.objects.filter(is_active=True), required=False, allow_null=True
     )
+    invite_code = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        max_length=32,
+        help_text=INVITE_CODE_HELP,
+    )
 
     class Meta:
         model = User
-        fields = ["id", "username", "password", "first_name", "last_name", "email", "bank"]
+        fields = [
+            "id",
+            "username",
+            "password",
+            "first_name",
+            "last_name",
+            "email",
+            "bank",
+            "invite_code",
+        ]
         read_only_fields = ["id"]
         extra_kwargs = {
             # Uniqueness regardless of case is checked below and by the database.
@@ -120,10 +142,31 @@ class ProfileUpdatedSerializer(serializers.Serializer):
 class ProfileUpdateSerializer(serializers.ModelSerializer):
     """What a partner may change about itself; anything else in the body is ignored."""
 
+    # Declared here, not taken from the model, so that no uniqueness validator tells anyone
+    # whose number is registered: that is answered (409) only after the code proved the
+    # number is the partner's.
+    phone = PhoneNumberField(
+        required=False, help_text="A new phone; needs `phone_code`, the code sent to it."
+    )
+    phone_code = serializers.CharField(
+        write_only=True,
+        required=False,
+        max_length=32,
+        help_text="The one-time code sent to the new phone by `POST /api/auth/phone/`.",
+    )
+
     class Meta:
         model = User
-        fields = ["username", "email", "first_name", "last_name"]
+        fields = ["username", "email", "first_name", "last_name", "phone", "phone_code"]
         extra_kwargs = {"username": {"validators": []}, "email": {"required": False}}
+
+    def validate(self, attrs: dict) -> dict:
+        phone = attrs.get("phone")
+        if phone and phone != self.instance.phone and not attrs.get("phone_code"):
+            raise serializers.ValidationError(
+                {"phone_code": ["The code sent to the new phone is required to change it."]}
+            )
+        return attrs
 
     def validate_username(self, value: str) -> str:
         taken = User.objects.filter(username__iexact=value).exclude(pk=self.instance.pk)
@@ -148,3 +191,39 @@ class PasswordChangeSerializer(serializers.Serializer):
         except DjangoValidationError as exc:
             raise serializers.ValidationError(list(exc.messages)) from exc
         return value
+
+
+class PhoneCodeRequestSerializer(serializers.Serializer):
+    phone = PhoneNumberField(help_text="National or international form; stored as E.164.")
+
+
+class PhoneCodeSentSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    expires_in = serializers.IntegerField(help_text="Seconds the code stays valid")
+    retry_after = serializers.IntegerField(help_text="Seconds before another code may be sent")
+
+
+class PhoneVerifySerializer(serializers.Serializer):
+    phone = PhoneNumberField()
+    code = serializers.CharField(max_length=32, help_text="The one-time code from the SMS")
+    invite_code = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        max_length=32,
+        help_text=INVITE_CODE_HELP + " Only used when this sign-in registers the partner.",
+    )
+
+
+class PhoneSignInUserSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    phone = serializers.CharField(help_text="E.164")
+    invite_code = serializers.CharField(allow_null=True, help_text="The partner's active code")
+
+
+class PhoneSignInSerializer(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+    created = serializers.BooleanField(help_text="True when this sign-in registered the partner")
+    user = PhoneSignInUserSerializer()

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -9,6 +10,10 @@ from accounts import selectors, services
 from accounts.serializers import (
     PartnerCreatedSerializer,
     PasswordChangeSerializer,
+    PhoneCodeRequestSerializer,
+    PhoneCodeSentSerializer,
+    PhoneSignInSerializer,
+    PhoneVerifySerializer,
     ProfileResponseSerializer,
     ProfileUpdatedSerializer,
     ProfileUpdateSerializer,
@@ -19,7 +24,7 @@ from accounts.serializers import (
     TokenVerifyInputSerializer,
 )
 from accounts.tokens import issue_token_pair
-from config.throttling import AuthThrottle
+from config.throttling import AuthThrottle, SharedRateThrottle
 
 INVALID_CREDENTIALS = "No active account found with the given credentials."
 
@@ -52,8 +57,69 @@ class RegisterView(PublicAuthView):
             first_name=data.get("first_name", ""),
             last_name=data.get("last_name", ""),
             bank=data.get("bank"),
+            invite_code=data.get("invite_code") or None,
         )
         return Response(PartnerCreatedSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class PhoneCodeRequestView(PublicAuthView):
+    """Send a one-time code by SMS; the same answer whether or not the phone is registered.
+
+    Not under `THROTTLE_AUTH`: the code's own limits (resend pause, per-phone and per-IP
+    hourly caps) are this endpoint's throttle.
+    """
+
+    throttle_classes: list = []
+
+    @extend_schema(
+        request=PhoneCodeRequestSerializer,
+        responses={
+            202: PhoneCodeSentSerializer,
+            429: OpenApiResponse(description="Too soon or too many codes; see Retry-After."),
+            503: OpenApiResponse(description="The SMS could not be sent; try again later."),
+        },
+        summary="Send a one-time sign-in code by SMS",
+    )
+    def post(self, request):
+        serializer = PhoneCodeRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.phone_code_send(
+            phone=serializer.validated_data["phone"],
+            client_ip=SharedRateThrottle().get_ident(request),
+        )
+        body = {
+            "detail": services.PHONE_CODE_SENT,
+            "expires_in": settings.PHONE_CODE_TTL,
+            "retry_after": settings.PHONE_CODE_RESEND_SECONDS,
+        }
+        return Response(body, status=status.HTTP_202_ACCEPTED)
+
+
+class PhoneVerifyView(PublicAuthView):
+    """Sign in with the code; the first success for a new phone registers the partner."""
+
+    @extend_schema(
+        request=PhoneVerifySerializer,
+        responses={
+            200: PhoneSignInSerializer,
+            400: OpenApiResponse(description="Invalid or expired code, or unusable invite code."),
+        },
+        summary="Sign in (or sign up) with a phone and its one-time code",
+    )
+    def post(self, request):
+        serializer = PhoneVerifySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        result = services.phone_sign_in(
+            phone=data["phone"], code=data["code"], invite_code=data.get("invite_code") or None
+        )
+        item = selectors.profile_user_item(user=result.user)
+        body = {
+            **result.tokens,
+            "created": result.created,
+            "user": {key: item[key] for key in ("id", "username", "phone", "invite_code")},
+        }
+        return Response(body)
 
 
 class TokenObtainView(PublicAuthView):
@@ -123,7 +189,10 @@ class ProfileView(APIView):
 
 
 class ProfileUpdateView(APIView):
-    """Change the partner's own name fields. `bank`, `is_staff`, `password` are not writable."""
+    """Change the partner's own name fields, and its phone with a code sent to the new number.
+
+    `bank`, `is_staff`, `password` are not writable.
+    """
 
     def _update(self, request, *, partial: bool):
         serializer = ProfileUpdateSerializer(request.user, data=request.data, partial=partial)

@@ -197,6 +197,23 @@ X_FRAME_OPTIONS = "DENY"
 # Region used to read numbers written without "+" (ISO 3166 code).
 PHONE_DEFAULT_REGION = env("PHONE_DEFAULT_REGION", "RU").upper()
 
+# --- One-time SMS codes (phone sign-in) and SMS delivery -----------------------------------
+# Digits per code: 6 is NIST SP 800-63B's minimum for a one-time secret (the seed's 4 works too).
+PHONE_CODE_LENGTH = env_int("PHONE_CODE_LENGTH", 6)
+if not 4 <= PHONE_CODE_LENGTH <= 10:
+    raise ImproperlyConfigured("PHONE_CODE_LENGTH must be between 4 and 10.")
+PHONE_CODE_TTL = env_int("PHONE_CODE_TTL", 300)  # seconds a code stays valid
+PHONE_CODE_MAX_ATTEMPTS = env_int("PHONE_CODE_MAX_ATTEMPTS", 5)  # wrong tries that kill a code
+PHONE_CODE_RESEND_SECONDS = env_int("PHONE_CODE_RESEND_SECONDS", 60)  # between codes; 0: none
+PHONE_CODE_PER_PHONE_HOURLY = env_int("PHONE_CODE_PER_PHONE_HOURLY", 5)
+PHONE_CODE_PER_IP_HOURLY = env_int("PHONE_CODE_PER_IP_HOURLY", 20)
+# console (the server's log), file (JSON lines in SMS_FILE_PATH) or http (a gateway).
+SMS_BACKEND = env("SMS_BACKEND", "console").lower()
+SMS_FILE_PATH = BASE_DIR / env("SMS_FILE_PATH", "var/sms.jsonl")  # relative to the project
+SMS_HTTP_URL = env("SMS_HTTP_URL")
+SMS_HTTP_TOKEN = env("SMS_HTTP_TOKEN")
+SMS_HTTP_TIMEOUT = env_int("SMS_HTTP_TIMEOUT", 5)
+
 # --- E-mail -----------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")

@@ -1,0 +1,150 @@
+"""Reads of invite codes and referrals, including the partner's profile fields."""
+
+import re
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts.phones import mask_phone
+from referrals.models import INVITE_CODE_PATTERN, InviteCode, Referral
+
+User = get_user_model()
+
+PROFILE_REFERRALS_LIMIT = 100
+_CODE_RE = re.compile(INVITE_CODE_PATTERN)
+
+
+def normalize_invite_code(code: str) -> str | None:
+    """The stored form (upper-case) of `code`, or None when it cannot be a code at all."""
+    value = (code or "").strip().upper()
+    return value if _CODE_RE.fullmatch(value) else None
+
+
+def usable_codes() -> QuerySet[InviteCode]:
+    """Codes that can be entered now: active, not deleted, not expired, of an active partner."""
+    now = timezone.now()
+    return InviteCode.objects.filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+        is_active=True,
+        deleted_at__isnull=True,
+        user__is_active=True,
+    )
+
+
+def invite_code_usable(*, code: str) -> InviteCode | None:
+    """The usable code matching `code` regardless of letter case, if any."""
+    normalized = normalize_invite_code(code)
+    if normalized is None:
+        return None
+    return usable_codes().filter(code=normalized).first()
+
+
+def invite_codes_of(*, partner) -> QuerySet[InviteCode]:
+    """The partner's own codes, oldest first; deleted ones are gone from its list."""
+    return InviteCode.objects.filter(user=partner, deleted_at__isnull=True).order_by("id")
+
+
+def invite_code_by_email(*, email: str) -> InviteCode | None:
+    """The usable code of the partner with that e-mail (any letter case), if any."""
+    if not email:
+        return None
+    return usable_codes().filter(user__email__iexact=email).order_by("-id").first()
+
+
+def referrer_chain(*, user_id: int) -> list[int]:
+    """The ids up the referrer chain of `user_id`, nearest first (its referrer, then that one's).
+
+    One recursive query, whatever the depth. The depth bound only guards against a cycle
+    that the services never let exist.
+    """
+    table = Referral._meta.db_table
+    sql = f"""
+        WITH RECURSIVE chain(user_id, depth) AS (
+            SELECT referrer_id, 1 FROM {table} WHERE referred_id = %s
+            UNION ALL
+            SELECT r.referrer_id, c.depth + 1
+            FROM {table} r JOIN chain c ON r.referred_id = c.user_id
+            WHERE c.depth < 100000
+        )
+        SELECT user_id FROM chain ORDER BY depth
+    """  # noqa: S608 - the table name is the model's, the value a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def referrals_of(*, referrer_id: int) -> QuerySet[Referral]:
+    """The partners `referrer_id` brought in, most recent first, ready for listing."""
+    return (
+        Referral.objects.filter(referrer_id=referrer_id)
+        .select_related("referred", "code")
+        .only(
+            "id",
+            "created_at",
+            "referred__id",
+            "referred__username",
+            "referred__phone",
+            "code__id",
+            "code__code",
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def referrals_visible_to(*, viewer, user_id: int) -> QuerySet[Referral] | None:
+    """`user_id`'s referrals if `viewer` may see them (itself, or staff), else None.
+
+    None as well for an unknown id, so that "not yours" and "does not exist" look alike.
+    """
+    if viewer.pk != user_id and not viewer.is_staff:
+        return None
+    if viewer.pk != user_id and not User.objects.filter(pk=user_id).exists():
+        return None
+    return referrals_of(referrer_id=user_id)
+
+
+def referral_profile_fields(user) -> dict:
+    """The profile's referral keys, in two queries whatever the number of referrals."""
+    now = timezone.now()
+    own_code = (
+        InviteCode.objects.filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+            user=OuterRef("pk"),
+            is_active=True,
+            deleted_at__isnull=True,
+        )
+        .order_by("-id")
+        .values("code")[:1]
+    )
+    activated = Referral.objects.filter(referred=OuterRef("pk")).values("code__code")[:1]
+    count = (
+        Referral.objects.filter(referrer=OuterRef("pk"))
+        .order_by()
+        .values("referrer")
+        .annotate(total=Count("id"))
+        .values("total")
+    )
+    summary = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            own_code=Subquery(own_code),
+            activated=Subquery(activated),
+            referrals_total=Coalesce(Subquery(count, output_field=IntegerField()), 0),
+        )
+        .values("own_code", "activated", "referrals_total")
+        .first()
+    ) or {"own_code": None, "activated": None, "referrals_total": 0}
+    recent = referrals_of(referrer_id=user.pk).values_list("referred__username", "referred__phone")[
+        :PROFILE_REFERRALS_LIMIT
+    ]
+    return {
+        "invite_code": summary["own_code"],
+        "activated_code": summary["activated"],
+        "referrals_count": summary["referrals_total"],
+        "referrals": [
+            {"username": username, "phone": mask_phone(phone)} for username, phone in recent
+        ],
+    }
