@@ -1,0 +1,120 @@
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from catalog import services
+from catalog.models import Bank, Category, Product
+
+
+class CatalogImportForm(forms.Form):
+    file = forms.FileField(
+        label="Catalogue (YAML)",
+        help_text="The bank's full list: products missing from it are deactivated.",
+    )
+
+
+@admin.register(Bank)
+class BankAdmin(admin.ModelAdmin):
+    list_display = ("name", "is_active", "has_token", "token_issued_at", "product_count")
+    list_filter = ("is_active",)
+    search_fields = ("name",)
+    readonly_fields = ("has_token", "token_issued_at", "created_at")
+    fields = ("name", "is_active", "has_token", "token_issued_at", "created_at")
+    actions = ("issue_token",)
+    change_form_template = "admin/catalog/bank/change_form.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_product_count=Count("products"))
+
+    @admin.display(boolean=True, description="token")
+    def has_token(self, bank: Bank) -> bool:
+        return bool(bank.token_hash)
+
+    @admin.display(description="products", ordering="_product_count")
+    def product_count(self, bank: Bank) -> int:
+        return bank._product_count
+
+    @admin.action(description="Issue a new token (the old one stops working)")
+    def issue_token(self, request, queryset):
+        for bank in queryset:
+            token = services.bank_issue_token(bank=bank)
+            self.message_user(
+                request,
+                f"New token for {bank.name} (shown once, store it now): {token}",
+                messages.WARNING,
+            )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:bank_id>/import-catalog/",
+                self.admin_site.admin_view(self.import_catalog_view),
+                name="catalog_bank_import_catalog",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_catalog_view(self, request, bank_id: int):
+        """The same import as the bank API and the command, for a file an admin uploads."""
+        bank = get_object_or_404(Bank, pk=bank_id)
+        if not self.has_change_permission(request, bank):
+            return redirect("admin:index")
+        form = CatalogImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                summary = services.catalog_import(
+                    source=upload.read(services.MAX_CATALOG_BYTES + 1), bank=bank
+                )
+            except services.CatalogImportError as exc:
+                for key, problems in exc.errors.items():
+                    for problem in problems:
+                        self.message_user(request, f"{key}: {problem}", messages.ERROR)
+            else:
+                counts = summary.as_dict()
+                self.message_user(
+                    request,
+                    "Catalogue imported: categories {c[created]} created, {c[updated]} updated; "
+                    "products {p[created]} created, {p[updated]} updated, "
+                    "{p[deactivated]} deactivated.".format(
+                        c=counts["categories"], p=counts["products"]
+                    ),
+                    messages.SUCCESS,
+                )
+                return redirect(reverse("admin:catalog_bank_change", args=[bank.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Import catalogue: {bank.name}",
+            "bank": bank,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/catalog/bank/import_catalog.html", context)
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("name",)
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "bank",
+        "category",
+        "percent_user",
+        "percent_bank",
+        "is_active",
+        "external_id",
+    )
+    list_filter = ("is_active", "bank", "category")
+    search_fields = ("name", "external_id", "bank__name")
+    list_select_related = ("bank", "category")
+    autocomplete_fields = ("bank", "category")
+    readonly_fields = ("created_at", "updated_at")

@@ -1,0 +1,89 @@
+"""`python manage.py seed_demo`: demo data to try the API with, safe to run again."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from catalog.services import bank_issue_token, catalog_import
+
+DEMO_BANK = "Demo Bank"
+DEMO_PARTNER = ("demo", "demo-partner-2024", "demo@example.com")
+DEMO_ADMIN = ("admin", "admin-demo-2024", "admin@example.com")
+DEMO_CATALOGUE = f"""
+bank: {DEMO_BANK}
+categories:
+  - {{id: cards, name: Credit cards}}
+  - {{id: deposits, name: Deposits}}
+products:
+  - id: cashback-card
+    name: Cashback card
+    category: cards
+    percent_user: 1.5
+    percent_bank: 3
+    description: Up to 5% back on every purchase.
+  - id: travel-card
+    name: Travel miles card
+    category: cards
+    percent_user: 2.25
+    percent_bank: 4
+    description: Miles for every purchase, free lounge access.
+  - id: savings-plus
+    name: Savings plus deposit
+    category: deposits
+    percent_user: 0.5
+    percent_bank: 1
+    description: 12 months, interest paid monthly.
+"""
+
+
+class Command(BaseCommand):
+    help = "Load a demo bank with products, a demo partner and an admin; print how to sign in."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even with DEBUG off (never on a real deployment: the passwords are public).",
+        )
+
+    def handle(self, *args, force: bool = False, **options) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo creates accounts with published passwords: it runs only with "
+                "DEBUG=1, or with --force."
+            )
+        User = get_user_model()
+        with transaction.atomic():
+            summary = catalog_import(source=DEMO_CATALOGUE, create_bank=True)
+            bank = summary.bank
+            token = bank_issue_token(bank=bank)
+            partner = self._account(User, DEMO_PARTNER, bank=bank)
+            admin = self._account(User, DEMO_ADMIN, staff=True)
+        self.stdout.write(
+            "\n".join(
+                [
+                    "Demo data is ready.",
+                    f"  partner  username: {partner.username}  password: {DEMO_PARTNER[1]}",
+                    f"  admin    username: {admin.username}  password: {DEMO_ADMIN[1]}"
+                    "  (http://127.0.0.1:8000/admin/)",
+                    f"  bank     {bank.name}  token (new each run, shown once): {token}",
+                    "  docs     http://127.0.0.1:8000/api/docs/",
+                    "",
+                ]
+            )
+        )
+
+    @staticmethod
+    def _account(User, credentials: tuple[str, str, str], *, bank=None, staff: bool = False):
+        """Create the account, or put it back as the demo describes it."""
+        username, password, email = credentials
+        user = User.objects.filter(username__iexact=username).first() or User(username=username)
+        user.email = email
+        user.is_active = True
+        user.is_staff = user.is_superuser = staff
+        if bank is not None:
+            user.bank = bank
+        user.set_password(password)
+        user.save()
+        return user

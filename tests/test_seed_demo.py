@@ -1,0 +1,63 @@
+import io
+import re
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import CommandError, call_command
+
+from catalog.models import Bank, Category, Product
+from catalog.selectors import bank_by_token
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(**options) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out, **options)
+    return out.getvalue()
+
+
+def counts() -> tuple[int, ...]:
+    User = get_user_model()
+    return (
+        Bank.objects.count(),
+        Category.objects.count(),
+        Product.objects.count(),
+        User.objects.count(),
+    )
+
+
+def test_seed_demo_is_idempotent_and_prints_working_credentials(settings):
+    settings.DEBUG = True
+    first = seed()
+    after_first = counts()
+    second = seed()
+
+    assert counts() == after_first
+    assert after_first[2] == 3
+    password = re.search(r"username: demo\s+password: (\S+)", second).group(1)
+    partner = authenticate(username="demo", password=password)
+    assert partner is not None and partner.bank.name == "Demo Bank"
+    admin_password = re.search(r"username: admin\s+password: (\S+)", second).group(1)
+    assert authenticate(username="admin", password=admin_password).is_superuser
+    old_token = re.search(r"shown once\): (\S+)", first).group(1)
+    new_token = re.search(r"shown once\): (\S+)", second).group(1)
+    assert bank_by_token(new_token).name == "Demo Bank"
+    assert bank_by_token(old_token) is None
+
+
+def test_seed_demo_refuses_without_debug(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError):
+        seed()
+
+    assert counts() == (0, 0, 0, 0)
+
+
+def test_seed_demo_runs_with_force(settings):
+    settings.DEBUG = False
+
+    seed(force=True)
+
+    assert Product.objects.count() == 3
