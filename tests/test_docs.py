@@ -24,10 +24,21 @@ def test_schema_declares_both_auth_schemes_and_every_endpoint(api_client):
         "/api/categories/",
         "/api/product/",
         "/api/product/{id}/",
+        "/api/auth/phone/",
+        "/api/auth/phone/verify/",
+        "/api/profile/",
+        "/api/profile/update/",
+        "/api/profile/password/",
+        "/api/referrals/",
+        "/api/referrals/codes/",
+        "/api/referrals/apply/",
+        "/api/bank/catalog/",
     ]:
         assert path in schema["paths"], path
     product_list = schema["paths"]["/api/product/"]["get"]
     assert {"jwtAuth": []} in product_list["security"]
+    bank_import = schema["paths"]["/api/bank/catalog/"]["post"]
+    assert {"bankToken": []} in bank_import["security"]
 
 
 @pytest.mark.parametrize("url", ["/api/docs/", "/api/redoc/"])
