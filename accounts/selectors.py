@@ -53,6 +53,11 @@ def partner_by_id(*, user_id: int):
     return User.objects.select_related("bank").filter(pk=user_id).first()
 
 
+def partner_active_by_username(*, username: str):
+    """The active partner with that username, in any letter case (as uniqueness is), or None."""
+    return User.objects.filter(username__iexact=username, is_active=True).first()
+
+
 def profile_user_item(*, user) -> dict:
     """The profile's "User" item: the partner's own fields plus what other apps add."""
     item = {

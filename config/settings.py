@@ -222,12 +222,16 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "noreply@localhost")
+# Seconds before a slow mail server is given up on: notifications are sent after the request's
+# transaction commits, in the request, and must never hold a worker for long.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 
 # --- DRF, JWT, docs -----------------------------------------------------------------------
 THROTTLE_RATES = {
     "auth": env("THROTTLE_AUTH", "20/min"),
     "public_order": env("THROTTLE_PUBLIC_ORDER", "30/min"),
     "lookup": env("THROTTLE_LOOKUP", "10/min"),
+    "landing": env("THROTTLE_LANDING", "60/min"),
 }
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["config.authentication.JWTAuthentication"],
@@ -270,6 +274,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/",
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "orders.models.OrderStatus",
+        "DecisionStatusEnum": "orders.serializers.DECIDABLE_STATUSES",
+    },
     # Declared here as well as by the authentication extensions, so both schemes are in the
     # document even before an endpoint uses one.
     "APPEND_COMPONENTS": {

@@ -54,3 +54,9 @@ class LookupThrottle(SharedRateThrottle):
     """Public look-ups that could be used to enumerate partners: `THROTTLE_LOOKUP`."""
 
     scope = "lookup"
+
+
+class LandingThrottle(SharedRateThrottle):
+    """Visits of public referral links, which count clicks: `THROTTLE_LANDING`."""
+
+    scope = "landing"

@@ -1,0 +1,158 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class OrderStatus(models.TextChoices):
+    DRAFT = "draft", "draft"
+    NEW = "new", "new"
+    VIEWED = "viewed", "viewed"
+    APPROVED = "approved", "approved"
+    REJECTED = "rejected", "rejected"
+
+
+class ChangeSource(models.TextChoices):
+    CLIENT = "client", "client"
+    PARTNER = "partner", "partner"
+    BANK = "bank", "bank"
+    ADMIN = "admin", "admin"
+
+
+class Channel(models.TextChoices):
+    """How an application came in: a client through a referral link, or a partner's draft."""
+
+    LINK = "link", "referral link"
+    PARTNER = "partner", "partner's draft"
+
+
+FINAL_STATUSES = frozenset({OrderStatus.APPROVED, OrderStatus.REJECTED})
+# How far each status is along `draft -> new -> viewed -> approved | rejected`.
+STATUS_RANK = {
+    OrderStatus.DRAFT: 0,
+    OrderStatus.NEW: 1,
+    OrderStatus.VIEWED: 2,
+    OrderStatus.APPROVED: 3,
+    OrderStatus.REJECTED: 3,
+}
+
+
+class Order(models.Model):
+    """A client's application for a bank product, brought in by a partner.
+
+    It is a `draft` while the partner prepares it (invisible to banks), then `new` once the
+    client (through the referral link) or the partner (confirming the draft) submits it, which
+    `channel` keeps, so that statistics can relate link applications to link clicks; the
+    bank moves it to `viewed`, then `approved` or `rejected`, which are final. The product's
+    `percent_user` is copied at submission so that a later change of the bank's terms does not
+    change what the partner was promised; `reward` is computed once, on approval.
+
+    The constraints keep every row coherent whatever writes it: a submitted application has
+    all its client fields and its percent, and only an approved one has a reward.
+    """
+
+    partner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
+    )
+    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="orders")
+    status = models.CharField(max_length=10, choices=OrderStatus.choices, default=OrderStatus.NEW)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.LINK)
+    income = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    email_client = models.EmailField(blank=True)
+    phone = models.CharField(max_length=20, blank=True, help_text="E.164")
+    percent_user = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="The product's partner percent when the application was submitted",
+    )
+    reward = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=OrderStatus.values), name="orders_order_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(income__isnull=True) | Q(income__gt=0),
+                name="orders_order_income_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=OrderStatus.DRAFT)
+                | (
+                    Q(income__isnull=False, percent_user__isnull=False, submitted_at__isnull=False)
+                    & ~Q(email_client="")
+                    & ~Q(phone="")
+                ),
+                name="orders_order_submitted_is_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=OrderStatus.APPROVED, reward__isnull=False)
+                | (~Q(status=OrderStatus.APPROVED) & Q(reward__isnull=True)),
+                name="orders_order_reward_iff_approved",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["partner", "-created_at"], name="orders_partner_created"),
+            models.Index(fields=["product", "submitted_at"], name="orders_product_submitted"),
+            models.Index(fields=["status", "submitted_at"], name="orders_status_submitted"),
+        ]
+
+    def __str__(self) -> str:
+        return f"application #{self.pk} ({self.status})"
+
+    @property
+    def view(self) -> bool:
+        """The seed's flag: the bank has seen it (true from `viewed` on)."""
+        return STATUS_RANK[self.status] >= STATUS_RANK[OrderStatus.VIEWED]
+
+    @property
+    def approval(self) -> bool:
+        """The seed's flag: true exactly when approved."""
+        return self.status == OrderStatus.APPROVED
+
+
+class OrderStatusChange(models.Model):
+    """One step of an application's history: who moved it where, when, and why."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(max_length=10, choices=OrderStatus.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=OrderStatus.choices)
+    source = models.CharField(max_length=10, choices=ChangeSource.choices)
+    reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "status change"
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} -> {self.to_status} by {self.source}"
+
+
+class ReferralClick(models.Model):
+    """A visit to a partner's referral link for a product, counted for its statistics.
+
+    No address or browser details are kept: the count is all the statistics need.
+    """
+
+    partner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referral_clicks"
+    )
+    product = models.ForeignKey(
+        "catalog.Product", on_delete=models.CASCADE, related_name="referral_clicks"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["partner", "created_at"], name="orders_click_partner")]
+
+    def __str__(self) -> str:
+        return f"click {self.partner_id}/{self.product_id}"

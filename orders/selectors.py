@@ -1,0 +1,161 @@
+"""Reads of applications: the partner's and the bank's lists, the profile's parts, statistics.
+
+Every function here runs a fixed number of queries, whatever the number of applications.
+"""
+
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+
+from orders.models import Channel, Order, OrderStatus, OrderStatusChange, ReferralClick
+from orders.serializers import SuccessOrderSerializer
+
+PROFILE_SUCCESS_ORDERS_LIMIT = 50
+ZERO = Decimal("0.00")
+
+
+def money(value: Decimal | None) -> str:
+    """Money as the API shows it: a string with two decimals."""
+    return str((value or ZERO).quantize(Decimal("0.01")))
+
+
+def orders_of_partner(*, partner) -> QuerySet[Order]:
+    """The partner's applications, drafts included, newest first, ready for listing."""
+    return (
+        Order.objects.filter(partner=partner)
+        .select_related("product__bank")
+        .order_by("-created_at", "-id")
+    )
+
+
+def order_of_partner_with_history(*, partner) -> QuerySet[Order]:
+    """The partner's applications with their history (for one application's page)."""
+    return orders_of_partner(partner=partner).prefetch_related(
+        Prefetch("history", queryset=OrderStatusChange.objects.order_by("created_at", "id"))
+    )
+
+
+def orders_of_bank(*, bank) -> QuerySet[Order]:
+    """The bank's applications, never drafts (a draft is still the partner's), in the order
+    they were submitted: a bank that pulls `?since=` its last pull pages through a list that
+    only grows at its end."""
+    return (
+        Order.objects.filter(product__bank=bank)
+        .exclude(status=OrderStatus.DRAFT)
+        .select_related("product")
+        .order_by("submitted_at", "id")
+    )
+
+
+def _submitted(partner) -> QuerySet[Order]:
+    return Order.objects.filter(partner=partner).exclude(status=OrderStatus.DRAFT)
+
+
+def profile_orders_section(user) -> dict:
+    """The profile's "Success order" (50 most recent approved) and "Earnings" (all approved)."""
+    approved = _submitted(user).filter(status=OrderStatus.APPROVED)
+    recent = approved.select_related("product").order_by("-decided_at", "-id")[
+        :PROFILE_SUCCESS_ORDERS_LIMIT
+    ]
+    totals = approved.aggregate(count=Count("id"), income=Sum("income"), reward=Sum("reward"))
+    return {
+        "Success order": SuccessOrderSerializer(recent, many=True).data,
+        "Earnings": {
+            "approved_orders": totals["count"],
+            "total_income": money(totals["income"]),
+            "total_reward": money(totals["reward"]),
+        },
+    }
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _in_range(queryset: QuerySet, *, created_after=None, created_before=None) -> QuerySet:
+    if created_after is not None:
+        queryset = queryset.filter(created_at__gte=created_after)
+    if created_before is not None:
+        queryset = queryset.filter(created_at__lt=created_before)
+    return queryset
+
+
+def partner_stats(*, partner, created_after=None, created_before=None) -> dict:
+    """The partner's funnel, overall and per product, in two queries.
+
+    `orders` counts submitted applications (drafts are not applications yet), `link_orders`
+    those that clients sent through the referral links. `conversion` is link applications per
+    click (a partner's own drafts had no click, so they would only inflate it) and
+    `approval_rate` approved per decided application, each null while its denominator is zero.
+    """
+    dates = {"created_after": created_after, "created_before": created_before}
+    per_product: dict[int, dict] = {}
+
+    def row(product_id: int, name: str) -> dict:
+        return per_product.setdefault(
+            product_id,
+            {
+                "product": {"id": product_id, "name": name},
+                "clicks": 0,
+                "orders": 0,
+                "link_orders": 0,
+                "approved": 0,
+                "rejected": 0,
+                "total_reward": ZERO,
+            },
+        )
+
+    clicks = (
+        _in_range(ReferralClick.objects.filter(partner=partner), **dates)
+        .values("product_id", "product__name")
+        .annotate(total=Count("id"))
+        .order_by()
+    )
+    for item in clicks:
+        row(item["product_id"], item["product__name"])["clicks"] = item["total"]
+    orders = (
+        _in_range(_submitted(partner), **dates)
+        .values("product_id", "product__name")
+        .annotate(
+            total=Count("id"),
+            link=Count("id", filter=Q(channel=Channel.LINK)),
+            approved=Count("id", filter=Q(status=OrderStatus.APPROVED)),
+            rejected=Count("id", filter=Q(status=OrderStatus.REJECTED)),
+            reward=Sum("reward"),
+        )
+        .order_by()
+    )
+    for item in orders:
+        entry = row(item["product_id"], item["product__name"])
+        entry.update(
+            orders=item["total"],
+            link_orders=item["link"],
+            approved=item["approved"],
+            rejected=item["rejected"],
+            total_reward=item["reward"] or ZERO,
+        )
+
+    def funnel(counts: dict) -> dict:
+        return {
+            "clicks": counts["clicks"],
+            "orders": counts["orders"],
+            "link_orders": counts["link_orders"],
+            "approved": counts["approved"],
+            "rejected": counts["rejected"],
+            "conversion": _ratio(counts["link_orders"], counts["clicks"]),
+            "approval_rate": _ratio(counts["approved"], counts["approved"] + counts["rejected"]),
+            "total_reward": money(counts["total_reward"]),
+        }
+
+    products = sorted(
+        per_product.values(),
+        key=lambda entry: (-entry["orders"], -entry["clicks"], entry["product"]["id"]),
+    )
+    totals = {
+        key: sum((entry[key] for entry in products), ZERO if key == "total_reward" else 0)
+        for key in ("clicks", "orders", "link_orders", "approved", "rejected", "total_reward")
+    }
+    return {
+        **funnel(totals),
+        "by_product": [{"product": entry["product"], **funnel(entry)} for entry in products],
+    }

@@ -1,0 +1,261 @@
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from accounts.phones import PhoneNumberField
+from orders.models import Order, OrderStatus, OrderStatusChange
+
+INCOME_HELP = "The client's income: a positive amount with at most 2 decimals, as a string."
+
+
+def income_field(**kwargs) -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal("0.01"), help_text=INCOME_HELP, **kwargs
+    )
+
+
+# --- Public referral link -------------------------------------------------------------------
+
+
+class LandingPartnerSerializer(serializers.Serializer):
+    username = serializers.CharField()
+
+
+class LandingNamedSerializer(serializers.Serializer):
+    name = serializers.CharField()
+
+
+class LandingProductSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    category = LandingNamedSerializer()
+    bank = LandingNamedSerializer()
+
+
+class LandingSerializer(serializers.Serializer):
+    """What the landing page of a partner's link for a product shows."""
+
+    partner = LandingPartnerSerializer()
+    product = LandingProductSerializer()
+
+
+class OrderLinkCreateSerializer(serializers.Serializer):
+    """A client's application. Partner and product come from the link, never from the body."""
+
+    income = income_field()
+    email_client = serializers.EmailField(max_length=254)
+    phone = PhoneNumberField(help_text="National or international form; stored as E.164.")
+
+
+class OrderLinkCreatedSerializer(serializers.ModelSerializer):
+    """The seed's answer to an application sent through a link."""
+
+    user_id = LandingPartnerSerializer(source="partner")
+    product_id = LandingNamedSerializer(source="product")
+
+    class Meta:
+        model = Order
+        fields = ["id", "income", "email_client", "phone", "user_id", "product_id", "status"]
+
+
+# --- Banks ----------------------------------------------------------------------------------
+
+DECIDABLE_STATUSES = [OrderStatus.VIEWED, OrderStatus.APPROVED, OrderStatus.REJECTED]
+
+
+class BankDecisionSerializer(serializers.Serializer):
+    """A bank's report on an application. `false` flags change nothing."""
+
+    view = serializers.BooleanField(required=False, help_text="true: the bank has seen it")
+    approval = serializers.BooleanField(required=False, help_text="true: approved")
+    status = serializers.ChoiceField(choices=DECIDABLE_STATUSES, required=False)
+    reason = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, help_text="Kept in the history"
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        if not {"view", "approval", "status"} & set(attrs):
+            raise serializers.ValidationError("Send at least one of view, approval, status.")
+        return attrs
+
+
+class BankDecisionResultSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Order
+        fields = ["id", "view", "approval", "status"]
+
+
+class BankOrderProductSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    external_id = serializers.CharField(allow_null=True, help_text="The bank's own product id")
+
+
+class BankOrderSerializer(serializers.ModelSerializer):
+    """An application as its bank sees it: the client's fields, not the partner's money."""
+
+    product = BankOrderProductSerializer()
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "product",
+            "income",
+            "email_client",
+            "phone",
+            "status",
+            "view",
+            "approval",
+            "created_at",
+            "submitted_at",
+        ]
+
+
+# --- Partners -------------------------------------------------------------------------------
+
+
+class OrderBankSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class OrderProductSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    bank = OrderBankSerializer()
+
+
+class PartnerOrderSerializer(serializers.ModelSerializer):
+    """One of the partner's applications (drafts included)."""
+
+    product = OrderProductSerializer()
+    percent_user = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        coerce_to_string=False,
+        allow_null=True,
+        help_text="The partner's percent, fixed when the application was submitted",
+    )
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "product",
+            "income",
+            "email_client",
+            "phone",
+            "status",
+            "view",
+            "approval",
+            "channel",
+            "percent_user",
+            "reward",
+            "created_at",
+            "submitted_at",
+            "decided_at",
+        ]
+
+
+class OrderStatusChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrderStatusChange
+        fields = ["from_status", "to_status", "source", "reason", "created_at"]
+
+
+class PartnerOrderDetailSerializer(PartnerOrderSerializer):
+    history = OrderStatusChangeSerializer(many=True, read_only=True)
+
+    class Meta(PartnerOrderSerializer.Meta):
+        fields = [*PartnerOrderSerializer.Meta.fields, "history"]
+
+
+class OrderDraftCreateSerializer(serializers.Serializer):
+    """A draft: only the product is needed now; what is given is checked as the form does."""
+
+    product = serializers.IntegerField(min_value=1, help_text="The id of a product you may sell")
+    income = income_field(required=False, allow_null=True)
+    email_client = serializers.EmailField(max_length=254, required=False, allow_blank=True)
+    phone = PhoneNumberField(required=False, allow_blank=True)
+
+
+class OrderDraftConfirmSerializer(serializers.Serializer):
+    """What the draft still lacks (or a correction); in the end every field must be there."""
+
+    income = income_field(required=False, allow_null=True)
+    email_client = serializers.EmailField(max_length=254, required=False, allow_blank=True)
+    phone = PhoneNumberField(required=False, allow_blank=True)
+
+
+class PartnerStatsQuerySerializer(serializers.Serializer):
+    created_after = serializers.DateTimeField(
+        required=False, help_text="At or after (ISO 8601 date or date-time)"
+    )
+    created_before = serializers.DateTimeField(
+        required=False, help_text="Strictly before (ISO 8601 date or date-time)"
+    )
+
+
+class StatsProductSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class StatsFunnelSerializer(serializers.Serializer):
+    clicks = serializers.IntegerField(help_text="Visits of the referral links")
+    orders = serializers.IntegerField(help_text="Submitted applications (drafts do not count)")
+    link_orders = serializers.IntegerField(help_text="Of those, sent by clients through links")
+    approved = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    conversion = serializers.FloatField(allow_null=True, help_text="link_orders / clicks")
+    approval_rate = serializers.FloatField(
+        allow_null=True, help_text="approved / (approved + rejected)"
+    )
+    total_reward = serializers.CharField(help_text="Money, two decimals")
+
+
+class StatsByProductSerializer(StatsFunnelSerializer):
+    product = StatsProductSerializer()
+
+
+class PartnerStatsSerializer(StatsFunnelSerializer):
+    by_product = StatsByProductSerializer(many=True)
+
+
+# --- Profile sections -----------------------------------------------------------------------
+
+
+class SuccessOrderProductSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class SuccessOrderSerializer(serializers.ModelSerializer):
+    """An approved application in the profile, in the seed's shape."""
+
+    product_id = SuccessOrderProductSerializer(source="product")
+    user_id = serializers.IntegerField(source="partner_id")
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "product_id",
+            "income",
+            "email_client",
+            "phone",
+            "view",
+            "approval",
+            "status",
+            "reward",
+            "created_at",
+            "user_id",
+        ]
+
+
+class EarningsSerializer(serializers.Serializer):
+    approved_orders = serializers.IntegerField()
+    total_income = serializers.CharField(help_text="Money, two decimals")
+    total_reward = serializers.CharField(help_text="Money, two decimals")

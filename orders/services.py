@@ -1,0 +1,352 @@
+"""Writes of applications: submission through a link, partners' drafts, banks' decisions.
+
+Locking order, everywhere: an application's row first, then its product's row. Submitting
+locks the product row (`FOR NO KEY UPDATE`, which still lets other applications point at it),
+so that the duplicate rule ("the same phone or e-mail for the same product within 24 hours")
+holds when identical submissions arrive at once: they run one after the other and the second
+sees the first. A decision locks the application's row, so that of a simultaneous approve and
+reject one wins and the other sees a final state.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.selectors import partner_active_by_username
+from catalog.selectors import products_available_to
+from config.exceptions import ApplicationError, ConflictError, NotFoundError
+from orders import notifications
+from orders.models import (
+    FINAL_STATUSES,
+    STATUS_RANK,
+    ChangeSource,
+    Channel,
+    Order,
+    OrderStatus,
+    OrderStatusChange,
+    ReferralClick,
+)
+
+DUPLICATE_WINDOW = timedelta(hours=24)
+CENT = Decimal("0.01")
+
+
+class DuplicateApplicationError(ConflictError):
+    default_detail = (
+        "An application with this phone or e-mail for this product was sent in the last 24 hours."
+    )
+
+
+class FinalDecisionError(ConflictError):
+    default_detail = "The application is already decided; this contradicts the decision."
+
+
+class NotADraftError(ConflictError):
+    default_detail = "Only a draft can be changed this way; this application is submitted."
+
+
+class ProductUnavailableError(ConflictError):
+    default_detail = "This product is no longer available to you."
+
+
+class ContradictoryDecisionError(ApplicationError):
+    default_detail = "The fields contradict each other: send one decision."
+
+
+class IncompleteApplicationError(ApplicationError):
+    """Raised with the fields still missing, each named."""
+
+    def __init__(self, missing: list[str]) -> None:
+        super().__init__("This field is required.")
+        self.missing = missing
+
+    def as_data(self) -> dict:
+        return {name: [self.detail] for name in self.missing}
+
+
+@dataclass(frozen=True)
+class Landing:
+    """What the landing page of a referral link shows."""
+
+    partner: object
+    product: object
+
+
+def reward_for(*, income: Decimal, percent: Decimal) -> Decimal:
+    """`income * percent / 100`, rounded half-up to cents."""
+    return (income * percent / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _record(order: Order, *, from_status: str, source: str, reason: str = "", at=None) -> None:
+    OrderStatusChange.objects.create(
+        order=order,
+        from_status=from_status,
+        to_status=order.status,
+        source=source,
+        reason=reason,
+        created_at=at or timezone.now(),
+    )
+
+
+# --- Referral links -------------------------------------------------------------------------
+
+
+def _link_target(*, username: str):
+    """The link's partner and a product it may sell, or a 404 that says not which is wrong."""
+    partner = partner_active_by_username(username=username)
+    if partner is None:
+        raise NotFoundError()
+    return partner, products_available_to(partner=partner)
+
+
+def referral_link_visit(*, username: str, product_id: int) -> Landing:
+    """A client opened the link: count the click and give the landing page its data."""
+    partner, products = _link_target(username=username)
+    product = products.filter(pk=product_id).first()
+    if product is None:
+        raise NotFoundError()
+    ReferralClick.objects.create(partner=partner, product=product)
+    return Landing(partner=partner, product=product)
+
+
+def _lock_product(products, *, product_id: int):
+    """The product, its row locked for the duplicate check; None when not in `products`."""
+    return products.select_for_update(no_key=True, of=("self",)).filter(pk=product_id).first()
+
+
+def _refuse_duplicate(*, product_id: int, phone: str, email: str, now) -> None:
+    duplicates = Order.objects.filter(
+        Q(phone=phone) | Q(email_client__iexact=email),
+        product_id=product_id,
+        submitted_at__gte=now - DUPLICATE_WINDOW,
+    ).exclude(status=OrderStatus.DRAFT)
+    if duplicates.exists():
+        raise DuplicateApplicationError()
+
+
+def _submit(order: Order, *, product, source: str, now) -> None:
+    """Make a complete application `new`: its percent is fixed now. Call under the product lock."""
+    _refuse_duplicate(product_id=product.pk, phone=order.phone, email=order.email_client, now=now)
+    from_status = order.status if order.pk else ""
+    order.status = OrderStatus.NEW
+    order.percent_user = product.percent_user
+    order.submitted_at = now
+    order.save()
+    _record(order, from_status=from_status, source=source, at=now)
+    notifications.client_application_received(order=order, product=product)
+
+
+def order_create_from_link(
+    *, username: str, product_id: int, income: Decimal, email_client: str, phone: str
+) -> Order:
+    """A client applies through a partner's link; 404 when the link leads nowhere.
+
+    Of identical applications sent at once, one is created and the others get 409.
+    """
+    partner, products = _link_target(username=username)
+    with transaction.atomic():
+        product = _lock_product(products, product_id=product_id)
+        if product is None:
+            raise NotFoundError()
+        order = Order(
+            partner=partner,
+            product=product,
+            channel=Channel.LINK,
+            income=income,
+            email_client=email_client,
+            phone=phone,
+        )
+        _submit(order, product=product, source=ChangeSource.CLIENT, now=timezone.now())
+    return order
+
+
+# --- Partners' drafts -----------------------------------------------------------------------
+
+
+class UnknownProductError(ApplicationError):
+    default_detail = "Unknown product, or not one you may sell."
+
+
+def order_draft_create(
+    *,
+    partner,
+    product_id: int,
+    income: Decimal | None = None,
+    email_client: str = "",
+    phone: str = "",
+) -> Order:
+    """A draft the partner fills for a client; banks do not see it until it is confirmed."""
+    product = products_available_to(partner=partner).filter(pk=product_id).first()
+    if product is None:
+        raise UnknownProductError(field="product")
+    with transaction.atomic():
+        order = Order.objects.create(
+            partner=partner,
+            product=product,
+            status=OrderStatus.DRAFT,
+            channel=Channel.PARTNER,
+            income=income,
+            email_client=email_client,
+            phone=phone,
+        )
+        _record(order, from_status="", source=ChangeSource.PARTNER, at=order.created_at)
+    return order
+
+
+def _lock_own_order(*, partner, order_id: int) -> Order:
+    order = (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("product")
+        .filter(pk=order_id, partner=partner)
+        .first()
+    )
+    if order is None:
+        raise NotFoundError()
+    return order
+
+
+def order_draft_confirm(
+    *,
+    partner,
+    order_id: int,
+    income: Decimal | None = None,
+    email_client: str | None = None,
+    phone: str | None = None,
+) -> Order:
+    """Complete a draft with what is given and submit it, as the public form would.
+
+    Every field must be there in the end; the duplicate rule applies; the product must still
+    be one the partner may sell.
+    """
+    with transaction.atomic():
+        order = _lock_own_order(partner=partner, order_id=order_id)
+        if order.status != OrderStatus.DRAFT:
+            raise NotADraftError()
+        if income is not None:
+            order.income = income
+        if email_client:
+            order.email_client = email_client
+        if phone:
+            order.phone = phone
+        missing = [
+            name
+            for name, value in (
+                ("income", order.income),
+                ("email_client", order.email_client),
+                ("phone", order.phone),
+            )
+            if not value
+        ]
+        if missing:
+            raise IncompleteApplicationError(missing)
+        product = _lock_product(products_available_to(partner=partner), product_id=order.product_id)
+        if product is None:
+            raise ProductUnavailableError()
+        _submit(order, product=product, source=ChangeSource.PARTNER, now=timezone.now())
+    return order
+
+
+def order_draft_delete(*, partner, order_id: int) -> None:
+    """Delete one of the partner's drafts; a submitted application stays (409)."""
+    with transaction.atomic():
+        order = _lock_own_order(partner=partner, order_id=order_id)
+        if order.status != OrderStatus.DRAFT:
+            raise NotADraftError()
+        order.delete()
+
+
+# --- Decisions (bank, admin) ----------------------------------------------------------------
+
+
+def decision_target(
+    *, view: bool = False, approval: bool = False, status: str | None = None
+) -> str | None:
+    """The status a bank's `{view?, approval?, status?}` asks for; None when it asks nothing.
+
+    `false` flags ask nothing (the seed's "not approved yet"); `approval: true` with
+    `status: rejected` contradicts itself.
+    """
+    wanted = {status} if status else set()
+    if approval:
+        wanted.add(OrderStatus.APPROVED)
+    if view:
+        wanted.add(OrderStatus.VIEWED)
+    if {OrderStatus.APPROVED, OrderStatus.REJECTED} <= wanted:
+        raise ContradictoryDecisionError()
+    if not wanted:
+        return None
+    return max(wanted, key=lambda value: STATUS_RANK[value])
+
+
+def _decide(order: Order, *, target: str | None, source: str, reason: str) -> bool:
+    """Move a locked, submitted application to `target`; False when nothing changes.
+
+    Repeating the current state, or `viewed` for one the bank decided already, is a no-op;
+    contradicting a final decision is a 409. The reward is computed once, on approval.
+    """
+    current = order.status
+    if target is None or target == current:
+        return False
+    if current in FINAL_STATUSES:
+        if target == OrderStatus.VIEWED:
+            return False
+        raise FinalDecisionError()
+    if STATUS_RANK[target] <= STATUS_RANK[current]:
+        return False
+    now = timezone.now()
+    order.status = target
+    if target in FINAL_STATUSES:
+        order.decided_at = now
+    if target == OrderStatus.APPROVED:
+        order.reward = reward_for(income=order.income, percent=order.percent_user)
+    order.save(update_fields=["status", "decided_at", "reward", "updated_at"])
+    _record(order, from_status=current, source=source, reason=reason, at=now)
+    if target in FINAL_STATUSES:
+        notifications.partner_application_decided(order=order)
+    return True
+
+
+def _lock_submitted_order(*, order_id: int, bank=None) -> Order:
+    """The submitted application, row locked; of `bank` when given. 404 otherwise (drafts too)."""
+    orders = (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("partner", "product")
+        .exclude(status=OrderStatus.DRAFT)
+    )
+    if bank is not None:
+        orders = orders.filter(product__bank=bank)
+    order = orders.filter(pk=order_id).first()
+    if order is None:
+        raise NotFoundError()
+    return order
+
+
+def order_apply_bank_decision(
+    *,
+    bank,
+    order_id: int,
+    view: bool = False,
+    approval: bool = False,
+    status: str | None = None,
+    reason: str = "",
+) -> Order:
+    """A bank reports its decision on one of its applications (PUT with the token, or PATCH).
+
+    Another bank's application, an unknown one and a draft all answer the same 404.
+    """
+    target = decision_target(view=view, approval=approval, status=status)
+    with transaction.atomic():
+        order = _lock_submitted_order(order_id=order_id, bank=bank)
+        _decide(order, target=target, source=ChangeSource.BANK, reason=reason)
+    return order
+
+
+def order_decide_by_admin(*, order_id: int, status: str, reason: str = "") -> bool:
+    """An admin approves or rejects; False when it was already so. Drafts: 404."""
+    with transaction.atomic():
+        order = _lock_submitted_order(order_id=order_id)
+        return _decide(order, target=status, source=ChangeSource.ADMIN, reason=reason)

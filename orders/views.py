@@ -1,0 +1,241 @@
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from catalog.selectors import bank_by_token
+from config.authentication import BankTokenAuthentication
+from config.exceptions import NotFoundError
+from config.permissions import IsBank
+from config.throttling import LandingThrottle, PublicOrderThrottle
+from orders import selectors, services
+from orders.filters import BankOrderFilter, PartnerOrderFilter
+from orders.models import Order
+from orders.serializers import (
+    BankDecisionResultSerializer,
+    BankDecisionSerializer,
+    BankOrderSerializer,
+    LandingSerializer,
+    OrderDraftConfirmSerializer,
+    OrderDraftCreateSerializer,
+    OrderLinkCreatedSerializer,
+    OrderLinkCreateSerializer,
+    PartnerOrderDetailSerializer,
+    PartnerOrderSerializer,
+    PartnerStatsQuerySerializer,
+    PartnerStatsSerializer,
+)
+
+NOT_FOUND = OpenApiResponse(description="Not found, or not yours.")
+NOT_A_DRAFT = OpenApiResponse(description="Only a draft can be changed this way.")
+
+
+@extend_schema(tags=["referral link"])
+class ReferralLinkView(APIView):
+    """A partner's public link for a product: the landing page's data, and the client's form.
+
+    No authentication; each method has its own per-IP throttle.
+    """
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    def get_throttles(self):
+        throttle = LandingThrottle if self.request.method == "GET" else PublicOrderThrottle
+        return [throttle()]
+
+    @extend_schema(
+        responses={200: LandingSerializer, 404: NOT_FOUND},
+        summary="Landing data of a referral link (counts a click)",
+    )
+    def get(self, request, username: str, product_id: int):
+        landing = services.referral_link_visit(username=username, product_id=product_id)
+        product = landing.product
+        body = {
+            "partner": {"username": landing.partner.username},
+            "product": {
+                "id": product.pk,
+                "name": product.name,
+                "description": product.description,
+                "category": {"name": product.category.name},
+                "bank": {"name": product.bank.name},
+            },
+        }
+        return Response(body)
+
+    @extend_schema(
+        request=OrderLinkCreateSerializer,
+        responses={
+            201: OrderLinkCreatedSerializer,
+            404: NOT_FOUND,
+            409: OpenApiResponse(description="Same phone or e-mail for this product within 24 h."),
+        },
+        summary="Apply through a referral link",
+    )
+    def post(self, request, username: str, product_id: int):
+        serializer = OrderLinkCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        order = services.order_create_from_link(
+            username=username, product_id=product_id, **serializer.validated_data
+        )
+        return Response(OrderLinkCreatedSerializer(order).data, status=status.HTTP_201_CREATED)
+
+
+def _decision(bank, *, order_id: int, data) -> Response:
+    """Validate a bank's decision and apply it to one of its applications."""
+    serializer = BankDecisionSerializer(data=data)
+    serializer.is_valid(raise_exception=True)
+    order = services.order_apply_bank_decision(
+        bank=bank, order_id=order_id, **serializer.validated_data
+    )
+    return Response(BankDecisionResultSerializer(order).data)
+
+
+DECISION_RESPONSES = {
+    200: BankDecisionResultSerializer,
+    404: OpenApiResponse(description="Unknown token, not this bank's application, or a draft."),
+    409: OpenApiResponse(description="Contradicts the application's final decision."),
+}
+
+
+@extend_schema(tags=["bank"])
+class BankCallbackView(APIView):
+    """The seed's status callback: the bank's token is in the URL.
+
+    An unknown token, another bank's application, an unknown one and a draft all answer the
+    same 404. `PATCH /api/bank/orders/{id}/` does the same with the token in a header, which
+    keeps it out of access logs.
+    """
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=BankDecisionSerializer,
+        responses=DECISION_RESPONSES,
+        summary="Report a decision on an application (token in the URL)",
+    )
+    def put(self, request, pk: int, token: str):
+        bank = bank_by_token(token)
+        if bank is None:
+            raise NotFoundError()
+        return _decision(bank, order_id=pk, data=request.data)
+
+
+class BankAPIView:
+    """Base of the bank API: `Authorization: Bank <token>` only."""
+
+    authentication_classes = [BankTokenAuthentication]
+    permission_classes = [IsBank]
+
+
+@extend_schema(tags=["bank"])
+class BankOrderListView(BankAPIView, generics.ListAPIView):
+    """The bank's applications (never drafts), oldest submission first."""
+
+    serializer_class = BankOrderSerializer
+    filterset_class = BankOrderFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Order.objects.none()
+        return selectors.orders_of_bank(bank=self.request.auth)
+
+
+@extend_schema(tags=["bank"])
+class BankOrderDecisionView(BankAPIView, APIView):
+    @extend_schema(
+        request=BankDecisionSerializer,
+        responses=DECISION_RESPONSES,
+        summary="Report a decision on one of the bank's applications",
+    )
+    def patch(self, request, pk: int):
+        return _decision(request.auth, order_id=pk, data=request.data)
+
+
+@extend_schema(tags=["applications"])
+class PartnerOrderListCreateView(generics.ListAPIView):
+    """The partner's applications, newest first; POST starts a draft for a client."""
+
+    serializer_class = PartnerOrderSerializer
+    filterset_class = PartnerOrderFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Order.objects.none()
+        return selectors.orders_of_partner(partner=self.request.user)
+
+    @extend_schema(
+        request=OrderDraftCreateSerializer,
+        responses={201: PartnerOrderSerializer},
+        summary="Start a draft application for a client",
+    )
+    def post(self, request):
+        serializer = OrderDraftCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        order = services.order_draft_create(
+            partner=request.user,
+            product_id=data["product"],
+            income=data.get("income"),
+            email_client=data.get("email_client") or "",
+            phone=data.get("phone") or "",
+        )
+        return Response(PartnerOrderSerializer(order).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["applications"])
+class PartnerOrderDetailView(generics.RetrieveDestroyAPIView):
+    """One of the partner's applications with its history; DELETE removes a draft."""
+
+    serializer_class = PartnerOrderDetailSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Order.objects.none()
+        return selectors.order_of_partner_with_history(partner=self.request.user)
+
+    @extend_schema(
+        responses={204: None, 404: NOT_FOUND, 409: NOT_A_DRAFT},
+        summary="Delete a draft",
+    )
+    def delete(self, request, pk: int):
+        services.order_draft_delete(partner=request.user, order_id=pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(tags=["applications"])
+class OrderConfirmView(APIView):
+    @extend_schema(
+        request=OrderDraftConfirmSerializer,
+        responses={
+            200: PartnerOrderDetailSerializer,
+            404: NOT_FOUND,
+            409: OpenApiResponse(
+                description="Not a draft, the product is no longer available, or a duplicate."
+            ),
+        },
+        summary="Complete and submit a draft",
+    )
+    def post(self, request, pk: int):
+        serializer = OrderDraftConfirmSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.order_draft_confirm(partner=request.user, order_id=pk, **serializer.validated_data)
+        order = selectors.order_of_partner_with_history(partner=request.user).get(pk=pk)
+        return Response(PartnerOrderDetailSerializer(order).data)
+
+
+@extend_schema(tags=["applications"])
+class PartnerStatsView(APIView):
+    """The partner's funnel: clicks, applications, decisions, reward; overall and per product."""
+
+    @extend_schema(
+        parameters=[PartnerStatsQuerySerializer],
+        responses={200: PartnerStatsSerializer},
+        summary="The partner's statistics",
+    )
+    def get(self, request):
+        query = PartnerStatsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response(selectors.partner_stats(partner=request.user, **query.validated_data))
