@@ -13,6 +13,7 @@ class OrderFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Order
+        skip_postgeneration_save = True
 
     partner = factory.SubFactory(UserFactory)
     product = factory.SubFactory(ProductFactory)
