@@ -28,7 +28,7 @@ from django.test.utils import (  # noqa: E402
 )
 
 
-def measure(label: str, call, *, runs: int, expect: int = 200) -> None:
+def measure(label: str, call, *, runs: int = 300, expect: int = 200) -> None:
     call()  # warm-up
     timings, queries = [], []
     for _ in range(runs):
@@ -109,7 +109,58 @@ def run() -> None:
 
     measure("POST /api/token/refresh/ (incl. issuing the old pair)", refresh_fresh_token, runs=200)
     measure("GET /health/", lambda: anonymous.get("/health/"), runs=300)
+    bench_orders(client, anonymous, partner, banks[0], product_id)
     bench_import()
+
+
+def bench_orders(client, anonymous, partner, bank, product_id) -> None:
+    """The application endpoints, with 2,000 applications and 5,000 clicks of the partner."""
+    from itertools import count
+
+    from rest_framework.test import APIClient
+
+    from catalog.services import bank_issue_token
+    from orders.models import Order
+    from orders.tests.factories import OrderFactory, ReferralClickFactory
+
+    products = list(bank.products.all()[:20])
+    statuses = ["new", "viewed", "approved", "rejected"]
+    for index in range(2000):
+        OrderFactory(partner=partner, product=products[index % 20], status=statuses[index % 4])
+    for index in range(5000):
+        ReferralClickFactory(partner=partner, product=products[index % 20])
+    token = bank_issue_token(bank=bank)
+    bank_client = APIClient()
+    bank_client.credentials(HTTP_AUTHORIZATION=f"Bank {token}")
+    print("2,000 applications and 5,000 clicks of the partner, in one bank")
+    measure("GET /api/orders/ (page of 50)", lambda: client.get("/api/orders/"), runs=200)
+    order_id = Order.objects.filter(partner=partner).first().pk
+    measure(
+        "GET /api/orders/{id}/ (with history)",
+        lambda: client.get(f"/api/orders/{order_id}/"),
+        runs=200,
+    )
+    measure("GET /api/profile/ (500 approved)", lambda: client.get("/api/profile/"), runs=200)
+    measure("GET /api/stats/ (20 products)", lambda: client.get("/api/stats/"), runs=200)
+    measure(
+        "GET /api/bank/orders/ (page of 50)", lambda: bank_client.get("/api/bank/orders/"), runs=200
+    )
+    link = f"/api/order/ref/{partner.username}/{product_id}/"
+    measure("GET /api/order/ref/{username}/{id}/ (counts a click)", lambda: anonymous.get(link))
+    numbers = count(1)
+
+    def apply():
+        n = next(numbers)
+        body = {"income": "50000", "email_client": f"c{n}@example.com", "phone": f"+7998{n:07d}"}
+        return anonymous.post(link, body)
+
+    measure("POST /api/order/ref/{username}/{id}/ (apply)", apply, runs=300, expect=201)
+    new_orders = iter(Order.objects.filter(status="new").values_list("pk", flat=True))
+    measure(
+        "PUT /api/order/{id}/{token}/ (approve)",
+        lambda: anonymous.put(f"/api/order/{next(new_orders)}/{token}/", {"approval": True}),
+        runs=300,
+    )
 
 
 def bench_import() -> None:

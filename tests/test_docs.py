@@ -33,12 +33,25 @@ def test_schema_declares_both_auth_schemes_and_every_endpoint(api_client):
         "/api/referrals/codes/",
         "/api/referrals/apply/",
         "/api/bank/catalog/",
+        "/api/order/ref/{username}/{product_id}/",
+        "/api/order/{id}/{token}/",
+        "/api/bank/orders/",
+        "/api/bank/orders/{id}/",
+        "/api/orders/",
+        "/api/orders/{id}/",
+        "/api/orders/{id}/confirm/",
+        "/api/stats/",
     ]:
         assert path in schema["paths"], path
     product_list = schema["paths"]["/api/product/"]["get"]
     assert {"jwtAuth": []} in product_list["security"]
     bank_import = schema["paths"]["/api/bank/catalog/"]["post"]
     assert {"bankToken": []} in bank_import["security"]
+    assert {"bankToken": []} in schema["paths"]["/api/bank/orders/"]["get"]["security"]
+    apply = schema["paths"]["/api/order/ref/{username}/{product_id}/"]["post"]
+    assert "201" in apply["responses"] and "409" in apply["responses"]
+    profile = schema["components"]["schemas"]["ProfileResponse"]["properties"]
+    assert {"User", "Success order", "Earnings"} <= set(profile)
 
 
 @pytest.mark.parametrize("url", ["/api/docs/", "/api/redoc/"])

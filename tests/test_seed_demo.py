@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 
 from catalog.models import Bank, Category, Product
 from catalog.selectors import bank_by_token
+from orders.models import Order, OrderStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +25,7 @@ def counts() -> tuple[int, ...]:
         Category.objects.count(),
         Product.objects.count(),
         User.objects.count(),
+        Order.objects.count(),
     )
 
 
@@ -46,13 +48,34 @@ def test_seed_demo_is_idempotent_and_prints_working_credentials(settings):
     assert bank_by_token(old_token) is None
 
 
+def test_seed_demo_gives_the_demo_partner_applications_in_every_state(settings):
+    settings.DEBUG = True
+    seed()
+    seed()
+
+    statuses = sorted(
+        Order.objects.filter(partner__username="demo").values_list("status", flat=True)
+    )
+    assert statuses == sorted(
+        [
+            OrderStatus.APPROVED,
+            OrderStatus.REJECTED,
+            OrderStatus.VIEWED,
+            OrderStatus.NEW,
+            OrderStatus.DRAFT,
+        ]
+    )
+    approved = Order.objects.get(status=OrderStatus.APPROVED)
+    assert approved.reward == approved.income * approved.percent_user / 100
+
+
 def test_seed_demo_refuses_without_debug(settings):
     settings.DEBUG = False
 
     with pytest.raises(CommandError):
         seed()
 
-    assert counts() == (0, 0, 0, 0)
+    assert counts() == (0, 0, 0, 0, 0)
 
 
 def test_seed_demo_runs_with_force(settings):

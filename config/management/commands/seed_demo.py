@@ -1,15 +1,26 @@
 """`python manage.py seed_demo`: demo data to try the API with, safe to run again."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from catalog.services import bank_issue_token, catalog_import
+from orders import services as order_services
+from orders.models import Order
 
 DEMO_BANK = "Demo Bank"
 DEMO_PARTNER = ("demo", "demo-partner-2024", "demo@example.com")
 DEMO_ADMIN = ("admin", "admin-demo-2024", "admin@example.com")
+# (product id in the catalogue, client e-mail, client phone, income, what the bank decides)
+DEMO_APPLICATIONS = [
+    ("cashback-card", "ivan@example.com", "+79990000001", "85000.00", {"approval": True}),
+    ("cashback-card", "olga@example.com", "+79990000002", "42000.00", {"status": "rejected"}),
+    ("travel-card", "petr@example.com", "+79990000003", "120000.00", {"view": True}),
+    ("savings-plus", "maria@example.com", "+79990000004", "60000.00", {}),
+]
 DEMO_CATALOGUE = f"""
 bank: {DEMO_BANK}
 categories:
@@ -60,6 +71,7 @@ class Command(BaseCommand):
             token = bank_issue_token(bank=bank)
             partner = self._account(User, DEMO_PARTNER, bank=bank)
             admin = self._account(User, DEMO_ADMIN, staff=True)
+            applications = self._applications(partner, bank)
         self.stdout.write(
             "\n".join(
                 [
@@ -68,6 +80,7 @@ class Command(BaseCommand):
                     f"  admin    username: {admin.username}  password: {DEMO_ADMIN[1]}"
                     "  (http://127.0.0.1:8000/admin/)",
                     f"  bank     {bank.name}  token (new each run, shown once): {token}",
+                    f"  applications of the demo partner: {applications}",
                     "  docs     http://127.0.0.1:8000/api/docs/",
                     "",
                 ]
@@ -87,3 +100,31 @@ class Command(BaseCommand):
         user.set_password(password)
         user.save()
         return user
+
+    @staticmethod
+    def _applications(partner, bank) -> int:
+        """A few applications in every state, made through the services as clients, the bank
+        and the partner would; only once, so the demo partner's statistics stay stable."""
+        if not Order.objects.filter(partner=partner).exists():
+            products = {p.external_id: p for p in bank.products.all()}
+            for external_id, email, phone, income, decision in DEMO_APPLICATIONS:
+                product = products[external_id]
+                for _ in range(3):
+                    order_services.referral_link_visit(
+                        username=partner.username, product_id=product.pk
+                    )
+                order = order_services.order_create_from_link(
+                    username=partner.username,
+                    product_id=product.pk,
+                    income=Decimal(income),
+                    email_client=email,
+                    phone=phone,
+                )
+                if decision:
+                    order_services.order_apply_bank_decision(
+                        bank=bank, order_id=order.pk, **decision
+                    )
+            order_services.order_draft_create(
+                partner=partner, product_id=products["travel-card"].pk, income=Decimal("70000")
+            )
+        return Order.objects.filter(partner=partner).count()
