@@ -19,11 +19,22 @@ def money(value: Decimal | None) -> str:
     return str((value or ZERO).quantize(Decimal("0.01")))
 
 
+# The columns a partner's list item shows (the product's description is not among them).
+PARTNER_ORDER_COLUMNS = (
+    *(field.name for field in Order._meta.concrete_fields if field.name != "product"),
+    "product__id",
+    "product__name",
+    "product__bank__id",
+    "product__bank__name",
+)
+
+
 def orders_of_partner(*, partner) -> QuerySet[Order]:
     """The partner's applications, drafts included, newest first, ready for listing."""
     return (
         Order.objects.filter(partner=partner)
         .select_related("product__bank")
+        .only(*PARTNER_ORDER_COLUMNS)
         .order_by("-created_at", "-id")
     )
 
@@ -43,6 +54,12 @@ def orders_of_bank(*, bank) -> QuerySet[Order]:
         Order.objects.filter(product__bank=bank)
         .exclude(status=OrderStatus.DRAFT)
         .select_related("product")
+        .only(
+            *(field.name for field in Order._meta.concrete_fields if field.name != "product"),
+            "product__id",
+            "product__name",
+            "product__external_id",
+        )
         .order_by("submitted_at", "id")
     )
 
