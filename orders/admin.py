@@ -37,7 +37,14 @@ class OrderAdmin(admin.ModelAdmin):
         "created_at",
         "submitted_at",
     )
-    list_filter = ("status", "channel", "product__bank", "created_at", "submitted_at")
+    list_filter = (
+        "status",
+        "channel",
+        "product__bank",
+        ("partner", admin.RelatedOnlyFieldListFilter),
+        "created_at",
+        "submitted_at",
+    )
     search_fields = ("=id", "partner__username", "email_client", "phone", "product__name")
     list_select_related = ("partner", "product__bank")
     date_hierarchy = "created_at"

@@ -21,6 +21,26 @@ def _moment(value):
     return None if value is None else _MOMENT.to_representation(value)
 
 
+# The application's own fields that both its partner and its bank see, in the order shown.
+APPLICATION_FIELDS = ["income", "email_client", "phone", "status", "view", "approval"]
+
+
+def _application_part(order: Order) -> dict:
+    return {
+        "income": _money(order.income),
+        "email_client": order.email_client,
+        "phone": order.phone,
+        "status": order.status,
+        "view": order.view,
+        "approval": order.approval,
+    }
+
+
+class IdNameSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
 def income_field(**kwargs) -> serializers.DecimalField:
     return serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=Decimal("0.01"), help_text=INCOME_HELP, **kwargs
@@ -118,44 +138,21 @@ class BankOrderSerializer(serializers.ModelSerializer):
         return {
             "id": order.pk,
             "product": {"id": product.pk, "name": product.name, "external_id": product.external_id},
-            "income": _money(order.income),
-            "email_client": order.email_client,
-            "phone": order.phone,
-            "status": order.status,
-            "view": order.view,
-            "approval": order.approval,
+            **_application_part(order),
             "created_at": _moment(order.created_at),
             "submitted_at": _moment(order.submitted_at),
         }
 
     class Meta:
         model = Order
-        fields = [
-            "id",
-            "product",
-            "income",
-            "email_client",
-            "phone",
-            "status",
-            "view",
-            "approval",
-            "created_at",
-            "submitted_at",
-        ]
+        fields = ["id", "product", *APPLICATION_FIELDS, "created_at", "submitted_at"]
 
 
 # --- Partners -------------------------------------------------------------------------------
 
 
-class OrderBankSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-
-
-class OrderProductSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    bank = OrderBankSerializer()
+class OrderProductSerializer(IdNameSerializer):
+    bank = IdNameSerializer()
 
 
 class PartnerOrderSerializer(serializers.ModelSerializer):
@@ -178,12 +175,7 @@ class PartnerOrderSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "product",
-            "income",
-            "email_client",
-            "phone",
-            "status",
-            "view",
-            "approval",
+            *APPLICATION_FIELDS,
             "channel",
             "percent_user",
             "reward",
@@ -201,12 +193,7 @@ class PartnerOrderSerializer(serializers.ModelSerializer):
                 "name": product.name,
                 "bank": {"id": product.bank_id, "name": product.bank.name},
             },
-            "income": _money(order.income),
-            "email_client": order.email_client,
-            "phone": order.phone,
-            "status": order.status,
-            "view": order.view,
-            "approval": order.approval,
+            **_application_part(order),
             "channel": order.channel,
             "percent_user": order.percent_user,
             "reward": _money(order.reward),
@@ -261,11 +248,6 @@ class PartnerStatsQuerySerializer(serializers.Serializer):
     )
 
 
-class StatsProductSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-
-
 class StatsFunnelSerializer(serializers.Serializer):
     clicks = serializers.IntegerField(help_text="Visits of the referral links")
     orders = serializers.IntegerField(help_text="Submitted applications (drafts do not count)")
@@ -280,7 +262,7 @@ class StatsFunnelSerializer(serializers.Serializer):
 
 
 class StatsByProductSerializer(StatsFunnelSerializer):
-    product = StatsProductSerializer()
+    product = IdNameSerializer()
 
 
 class PartnerStatsSerializer(StatsFunnelSerializer):
@@ -290,15 +272,10 @@ class PartnerStatsSerializer(StatsFunnelSerializer):
 # --- Profile sections -----------------------------------------------------------------------
 
 
-class SuccessOrderProductSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-
-
 class SuccessOrderSerializer(serializers.ModelSerializer):
     """An approved application in the profile, in the seed's shape."""
 
-    product_id = SuccessOrderProductSerializer(source="product")
+    product_id = IdNameSerializer(source="product")
     user_id = serializers.IntegerField(source="partner_id")
 
     class Meta:
