@@ -5,7 +5,8 @@ import logging
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from rest_framework import status
+from django.http import Http404
+from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
@@ -66,6 +67,10 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         data = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         return Response(data, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Http404):
+        # Django's "No Order matches the given query." names the model; every 404 says the
+        # same, so a missing object and another partner's look alike.
+        exc = exceptions.NotFound()
     if isinstance(exc, IntegrityError):
         # A constraint caught a race the service did not: the state changed under the request.
         logger.warning("Integrity error answered as 409: %s", exc)

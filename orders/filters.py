@@ -1,8 +1,21 @@
 import django_filters
+from django import forms
 
 from orders.models import Order, OrderStatus, ReferralClick
 
 DATE_HELP = "ISO 8601 date or date-time (a time without offset is UTC)"
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An id: a whole number that fits the id column (a larger one would reach SQLite as an
+    overflowing integer, a 500, instead of a 400)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
 
 
 class CreatedRangeFilter(django_filters.FilterSet):
@@ -21,7 +34,7 @@ class PartnerOrderFilter(CreatedRangeFilter):
     """The partner's list: `?status=`, `?product=` (id) and the creation range."""
 
     status = django_filters.ChoiceFilter(choices=OrderStatus.choices)
-    product = django_filters.NumberFilter(field_name="product_id")
+    product = IdFilter(field_name="product_id")
 
     class Meta:
         model = Order

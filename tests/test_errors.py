@@ -101,3 +101,11 @@ def test_health_is_503_when_database_is_down(api_client, monkeypatch):
 
     assert response.status_code == 503
     assert response.json()["database"] != "ok"
+
+
+def test_missing_object_404_names_no_model(partner_client):
+    """Generic views raise Django's Http404 ("No Product matches..."); every 404 reads alike."""
+    response = partner_client.get("/api/product/987654/")
+
+    assert response.status_code == 404
+    assert assert_json(response) == {"detail": "Not found."}
