@@ -186,7 +186,7 @@ class PartnerOrderListCreateView(generics.ListAPIView):
 
 
 @extend_schema(tags=["applications"])
-class PartnerOrderDetailView(generics.RetrieveDestroyAPIView):
+class PartnerOrderDetailView(generics.RetrieveAPIView):
     """One of the partner's applications with its history; DELETE removes a draft."""
 
     serializer_class = PartnerOrderDetailSerializer
