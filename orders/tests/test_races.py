@@ -1,11 +1,9 @@
 """Simultaneous requests on applications, with real threads on PostgreSQL: the rules hold
 under bursts (one application of identical ones, one decision of contradicting ones)."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
@@ -14,6 +12,7 @@ from catalog.tests.factories import ProductFactory
 from conftest import bearer_client
 from orders.models import Order, OrderStatus, OrderStatusChange
 from orders.tests.factories import DraftFactory, OrderFactory
+from tests.concurrency import run_at_once, skip_unless_postgresql
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,37 +22,13 @@ FINAL = {OrderStatus.APPROVED, OrderStatus.REJECTED}
 
 @pytest.fixture(autouse=True)
 def _postgresql_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs concurrent writers: PostgreSQL")
+    skip_unless_postgresql()
 
 
 @pytest.fixture(autouse=True)
 def _no_throttling_of_the_burst(settings):
     """The bursts come from one address; the per-IP throttle is not what is tested here."""
     settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "public_order": "1000/min"}
-
-
-def run_at_once(actions) -> list:
-    """Run the callables in threads released together; their results in the given order."""
-    barrier = threading.Barrier(len(actions))
-    results: list = [None] * len(actions)
-
-    def worker(index, action):
-        try:
-            barrier.wait()
-            results[index] = action()
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=worker, args=(index, action))
-        for index, action in enumerate(actions)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def applying(partner, product, *, email: str, phone: str, income: str = "50000.00"):

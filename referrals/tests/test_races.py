@@ -1,46 +1,20 @@
 """Simultaneous requests, with real threads on PostgreSQL: the rules hold under bursts."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from accounts.tests.factories import UserFactory
 from conftest import bearer_client
 from referrals import selectors
 from referrals.models import InviteCode, Referral
 from referrals.tests.factories import personal_code
+from tests.concurrency import run_at_once, skip_unless_postgresql
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
 def _postgresql_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs concurrent writers: PostgreSQL")
-
-
-def run_at_once(actions) -> list:
-    """Run the callables in threads released together; their results in the given order."""
-    barrier = threading.Barrier(len(actions))
-    results: list = [None] * len(actions)
-
-    def worker(index, action):
-        try:
-            barrier.wait()
-            results[index] = action()
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=worker, args=(index, action))
-        for index, action in enumerate(actions)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+    skip_unless_postgresql()
 
 
 def applying(partner, code: str):
