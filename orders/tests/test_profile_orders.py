@@ -103,7 +103,12 @@ def test_applications_not_approved_are_not_in_the_profile(partner, partner_clien
     for status in ("new", "viewed", "rejected"):
         OrderFactory(partner=partner, status=status)
     DraftFactory(partner=partner, income=Decimal("100.00"))
-    approved = OrderFactory(partner=partner, status="approved", income=Decimal("200.00"))
+    approved = OrderFactory(
+        partner=partner,
+        product=ProductFactory(percent_user=Decimal("1.50")),
+        status="approved",
+        income=Decimal("200.00"),
+    )
 
     body = partner_client.get(PROFILE).json()
 
@@ -130,9 +135,11 @@ def test_another_partners_applications_are_not_in_the_profile(partner, partner_c
 
 def test_success_order_shows_the_50_most_recent_while_earnings_count_all(partner, partner_client):
     start = timezone.now() - timedelta(days=1)
+    product = ProductFactory(percent_user=Decimal("1.50"))
     orders = [
         OrderFactory(
             partner=partner,
+            product=product,
             status="approved",
             income=Decimal("100.00"),
             created_at=start + timedelta(minutes=index),

@@ -56,11 +56,11 @@ def bank_putting(bank_token: str, order, body: dict):
 
 def bank_patching(bank_token: str, order, body: dict):
     """The bank API's decision with `Authorization: Bank <token>`; the response's (status, body)."""
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bank {bank_token}")
     url = f"/api/bank/orders/{order.pk}/"
 
     def send():
+        client = APIClient()  # one per thread: the test client is not thread-safe
+        client.credentials(HTTP_AUTHORIZATION=f"Bank {bank_token}")
         response = client.patch(url, body, format="json")
         return response.status_code, response.json()
 
@@ -189,11 +189,13 @@ def test_simultaneous_approve_and_reject_through_the_callback_decide_once(round_
 def test_the_same_draft_confirmed_ten_times_at_once_is_submitted_once(mailoutbox):
     partner = UserFactory()
     draft = DraftFactory(partner=partner, product=ProductFactory())
-    client = bearer_client(partner)
     body = {"income": "70000.00", "email_client": "client@example.com", "phone": "+79991234567"}
 
     def confirming():
-        response = client.post(f"/api/orders/{draft.pk}/confirm/", body, format="json")
+        # A client per thread: Django's test client keeps per-request state.
+        response = bearer_client(partner).post(
+            f"/api/orders/{draft.pk}/confirm/", body, format="json"
+        )
         return response.status_code, response.json()
 
     results = run_at_once([confirming] * BURST)

@@ -213,7 +213,7 @@ def test_total_reward_is_money_with_two_decimals(partner, partner_client):
 
 
 def test_only_the_partners_own_clicks_and_applications_count(partner, partner_client):
-    product = ProductFactory()
+    product = ProductFactory(percent_user=Decimal("1.50"))
     ReferralClickFactory(partner=partner, product=product)
     OrderFactory(partner=partner, product=product, status="approved")
     ReferralClickFactory.create_batch(3, product=product)
