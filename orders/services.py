@@ -103,13 +103,14 @@ def _link_target(*, username: str):
     return partner, products_available_to(partner=partner)
 
 
-def referral_link_visit(*, username: str, product_id: int) -> Landing:
+def referral_link_visit(*, username: str, product_id: int, count_click: bool = True) -> Landing:
     """A client opened the link: count the click and give the landing page its data."""
     partner, products = _link_target(username=username)
     product = products.filter(pk=product_id).first()
     if product is None:
         raise NotFoundError()
-    ReferralClick.objects.create(partner=partner, product=product)
+    if count_click:
+        ReferralClick.objects.create(partner=partner, product=product)
     return Landing(partner=partner, product=product)
 
 

@@ -42,7 +42,7 @@ class ReferralLinkView(APIView):
     permission_classes = [AllowAny]
 
     def get_throttles(self):
-        throttle = LandingThrottle if self.request.method == "GET" else PublicOrderThrottle
+        throttle = PublicOrderThrottle if self.request.method == "POST" else LandingThrottle
         return [throttle()]
 
     @extend_schema(
@@ -50,7 +50,10 @@ class ReferralLinkView(APIView):
         summary="Landing data of a referral link (counts a click)",
     )
     def get(self, request, username: str, product_id: int):
-        landing = services.referral_link_visit(username=username, product_id=product_id)
+        # Django answers HEAD with this method too: only a GET is a visit worth a click.
+        landing = services.referral_link_visit(
+            username=username, product_id=product_id, count_click=request.method == "GET"
+        )
         product = landing.product
         body = {
             "partner": {"username": landing.partner.username},

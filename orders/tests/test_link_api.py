@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from decimal import Decimal
+from urllib.parse import quote
 
 import pytest
 from django.utils import timezone
@@ -106,14 +107,44 @@ def test_landing_finds_the_partner_in_any_letter_case(api_client, product):
     assert ReferralClick.objects.filter(partner=partner, product=product).count() == 1
 
 
-def test_a_username_is_matched_whole_not_as_a_pattern(api_client, product):
+# Each of these would find `anna_k` if the username went into a LIKE/ILIKE pattern unescaped
+# (`_` is any one character, `%` any run) or into a regular expression (`.` is any character).
+PATTERN_USERNAMES = ["ann__k", "_nna_k", "ANN__K", "anna%", "anna_%", "%", "a%k", "anna.k", ".*"]
+
+
+@pytest.mark.parametrize("username", PATTERN_USERNAMES)
+def test_a_username_is_matched_whole_not_as_a_pattern(api_client, product, username):
     UserFactory(username="anna_k")
     before = snapshot()
 
-    for username in ("annaxk", "anna%", "ANNA_"):
-        response = api_client.get(link(username, product.pk))
-        assert (response.status_code, response.json()) == (404, NOT_FOUND), username
+    response = api_client.get(link(quote(username), product.pk))
+
+    assert (response.status_code, response.json()) == (404, NOT_FOUND)
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("username", PATTERN_USERNAMES)
+def test_an_application_to_a_username_pattern_is_404_and_creates_nothing(
+    api_client, product, username
+):
+    UserFactory(username="anna_k")
+    before = snapshot()
+
+    response = api_client.post(link(quote(username), product.pk), form(), format="json")
+
+    assert (response.status_code, response.json()) == (404, NOT_FOUND)
+    assert snapshot() == before
+
+
+def test_a_username_with_an_underscore_is_found_literally_in_any_letter_case(api_client, product):
+    """Usernames are unique case-insensitively, so the link finds them that way (SPEC §2)."""
+    partner = UserFactory(username="anna_k")
+
+    response = api_client.get(link("ANNA_K", product.pk))
+
+    assert response.status_code == 200
+    assert response.json()["partner"] == {"username": "anna_k"}
+    assert list(ReferralClick.objects.values_list("partner_id", flat=True)) == [partner.pk]
 
 
 # --- Where a link leads nowhere (GET and POST) --------------------------------------------
@@ -176,6 +207,54 @@ def test_application_through_a_link_that_leads_nowhere_is_404_and_creates_nothin
 
     assert response.status_code == 404
     assert response.json() == NOT_FOUND
+    assert snapshot() == before
+
+
+# --- HEAD and OPTIONS ---------------------------------------------------------------------
+
+
+def test_a_head_request_answers_200_but_counts_no_click(api_client, partner, product):
+    before = snapshot()
+
+    response = api_client.head(link(partner.username, product.pk))
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    assert snapshot() == before
+    assert ReferralClick.objects.count() == 0
+
+
+def test_a_get_after_a_head_counts_exactly_one_click(api_client, partner, product):
+    api_client.head(link(partner.username, product.pk))
+    api_client.options(link(partner.username, product.pk))
+
+    response = api_client.get(link(partner.username, product.pk))
+
+    assert response.status_code == 200
+    clicks = ReferralClick.objects.values_list("partner_id", "product_id")
+    assert list(clicks) == [(partner.pk, product.pk)]
+
+
+@pytest.mark.parametrize("case", ["unknown partner", "inactive product"])
+def test_a_head_request_of_a_dead_link_is_404_and_counts_nothing(api_client, case):
+    username, product_id = _dead_link(case)
+    before = snapshot()
+
+    response = api_client.head(link(username, product_id))
+
+    assert response.status_code == 404
+    assert snapshot() == before
+
+
+def test_an_options_request_describes_the_link_and_counts_no_click(api_client, partner, product):
+    before = snapshot()
+
+    response = api_client.options(link(partner.username, product.pk))
+
+    assert response.status_code == 200
+    assert {"GET", "HEAD", "POST", "OPTIONS"} <= {
+        method.strip() for method in response["Allow"].split(",")
+    }
     assert snapshot() == before
 
 
@@ -370,13 +449,15 @@ def test_invalid_phone_is_400_on_phone(api_client, partner, product, phone):
 
 
 def test_a_number_that_is_no_phone_is_refused_with_a_clear_message(api_client, partner, product):
+    before = snapshot()
+
     response = api_client.post(
         link(partner.username, product.pk), form(phone="+7 000 000 00 00"), format="json"
     )
 
     assert response.status_code == 400
     assert response.json() == {"phone": ["Enter a valid phone number."]}
-    assert Order.objects.count() == 0
+    assert snapshot() == before
 
 
 @pytest.mark.parametrize("missing", ["income", "email_client", "phone"])
@@ -393,11 +474,13 @@ def test_each_missing_field_is_400_naming_it(api_client, partner, product, missi
 
 
 def test_empty_body_names_every_field(api_client, partner, product):
+    before = snapshot()
+
     response = api_client.post(link(partner.username, product.pk), {}, format="json")
 
     assert response.status_code == 400
     assert response.json() == {"income": REQUIRED, "email_client": REQUIRED, "phone": REQUIRED}
-    assert Order.objects.count() == 0
+    assert snapshot() == before
 
 
 def test_malformed_json_is_400_with_a_detail(api_client, partner, product):
@@ -435,11 +518,13 @@ def test_a_body_that_is_not_json_is_415(api_client, partner, product, content_ty
 
 
 def test_multipart_form_is_415(api_client, partner, product):
+    before = snapshot()
+
     response = api_client.post(link(partner.username, product.pk), form(), format="multipart")
 
     assert response.status_code == 415
     assert response.json()["detail"].startswith('Unsupported media type "multipart/form-data')
-    assert Order.objects.count() == 0
+    assert snapshot() == before
 
 
 # --- The 24-hour duplicate rule ------------------------------------------------------------
@@ -547,11 +632,13 @@ def test_the_submission_time_counts_not_the_creation_time(api_client, partner, p
         created_at=timezone.now() - timedelta(days=3),
         submitted_at=timezone.now() - timedelta(hours=1),
     )
+    before = snapshot()
 
     response = api_client.post(link(partner.username, product.pk), form(), format="json")
 
     assert response.status_code == 409
-    assert Order.objects.count() == 1
+    assert response.json() == DUPLICATE
+    assert snapshot() == before
 
 
 def test_a_draft_with_the_same_phone_and_email_does_not_block(api_client, partner, product):
@@ -624,13 +711,15 @@ def test_a_forged_forwarded_for_does_not_escape_the_throttle(api_client, partner
 @pytest.mark.usefixtures("two_a_minute")
 def test_refused_applications_count_against_the_throttle_too(api_client, partner, product):
     """Otherwise a script could probe forever with invalid bodies."""
+    before = snapshot()
     assert api_client.post(link(partner.username, product.pk), {}, format="json").status_code == 400
     assert api_client.post(link("nobody", product.pk), form(), format="json").status_code == 404
 
     response = _apply(api_client, partner, product, 1)
 
     assert response.status_code == 429
-    assert Order.objects.count() == 0
+    assert response.json()["detail"].startswith("Request was throttled.")
+    assert snapshot() == before
 
 
 @pytest.mark.usefixtures("two_a_minute")
@@ -641,16 +730,73 @@ def test_the_application_throttle_does_not_limit_the_landing_page(api_client, pa
     assert api_client.get(link(partner.username, product.pk)).status_code == 200
 
 
+@pytest.fixture
+def one_application_a_minute(settings):
+    settings.THROTTLE_RATES = {
+        **settings.THROTTLE_RATES,
+        "public_order": "1/min",
+        "landing": "1000/min",
+    }
+
+
+@pytest.fixture
+def two_visits_a_minute(settings):
+    settings.THROTTLE_RATES = {
+        **settings.THROTTLE_RATES,
+        "public_order": "1000/min",
+        "landing": "2/min",
+    }
+
+
+@pytest.mark.usefixtures("one_application_a_minute")
+@pytest.mark.parametrize("method", ["head", "options"])
+def test_head_and_options_do_not_use_up_the_application_quota(api_client, partner, product, method):
+    send = getattr(api_client, method)
+    assert send(link(partner.username, product.pk)).status_code == 200
+    assert send(link(partner.username, product.pk)).status_code == 200
+
+    response = _apply(api_client, partner, product, 1)
+
+    assert response.status_code == 201
+    assert Order.objects.count() == 1
+
+
+@pytest.mark.usefixtures("two_visits_a_minute")
+@pytest.mark.parametrize("method", ["head", "options"])
+def test_head_and_options_count_as_landing_traffic(api_client, partner, product, method):
+    send = getattr(api_client, method)
+    assert send(link(partner.username, product.pk)).status_code == 200
+    assert send(link(partner.username, product.pk)).status_code == 200
+    before = snapshot()
+
+    response = api_client.get(link(partner.username, product.pk))
+
+    assert response.status_code == 429
+    assert response.json()["detail"].startswith("Request was throttled.")
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assert send(link(partner.username, product.pk)).status_code == 429
+    assert snapshot() == before
+    # The application has a quota of its own that the landing traffic did not touch.
+    assert _apply(api_client, partner, product, 1).status_code == 201
+
+
 # --- Query budget -------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("earlier", [0, 50], ids=["first application", "after 50"])
 def test_application_runs_a_fixed_number_of_queries(
-    api_client, partner, product, settings, django_assert_max_num_queries
+    api_client, partner, product, settings, django_assert_max_num_queries, earlier
 ):
-    OrderFactory.create_batch(5, product=product)
+    """The duplicate check and the rest cost the same however many applications came before."""
+    # Submitted just now, so each is inside the 24-hour window the duplicate check looks at.
+    OrderFactory.create_batch(earlier, partner=partner, product=product)
+    OrderFactory.create_batch(5, partner=partner)
+    OrderFactory.create_batch(5, product=ProductFactory(bank=product.bank))
+    assert Order.objects.filter(partner=partner, product=product).count() == earlier
     budget = SUBMIT_QUERIES + (0 if settings.REDIS_URL else THROTTLE_DB_QUERIES)
 
     with django_assert_max_num_queries(budget):
         response = api_client.post(link(partner.username, product.pk), form(), format="json")
 
     assert response.status_code == 201
+    assert Order.objects.filter(partner=partner, product=product).count() == earlier + 1
