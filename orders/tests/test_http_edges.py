@@ -8,8 +8,9 @@ import pytest
 from catalog.models import Bank
 from catalog.services import bank_issue_token
 from catalog.tests.factories import BankFactory, ProductFactory
-from orders.models import Order, OrderStatusChange, ReferralClick
+from orders.models import Order
 from orders.tests.factories import DraftFactory, OrderFactory, ReferralClickFactory
+from orders.tests.helpers import confirm, detail, form, link, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -17,36 +18,6 @@ ORDERS = "/api/orders/"
 STATS = "/api/stats/"
 MAX_BODY = 1024 * 1024  # SPEC §2: a body over 1 MiB is a 413
 MAX_PAGE_SIZE = 200  # SPEC §2: `?page_size=` at most 200
-
-
-def link(username: str, product_id: int) -> str:
-    return f"/api/order/ref/{username}/{product_id}/"
-
-
-def detail(order_id: int) -> str:
-    return f"{ORDERS}{order_id}/"
-
-
-def confirm(order_id: int) -> str:
-    return f"{ORDERS}{order_id}/confirm/"
-
-
-def form(**overrides) -> dict:
-    return {
-        "income": "20.00",
-        "email_client": "client@example.com",
-        "phone": "+79991234567",
-        **overrides,
-    }
-
-
-def snapshot() -> tuple[list, list, list]:
-    """Every application, history row and click, to show that a refused request changed nothing."""
-    return (
-        list(Order.objects.order_by("id").values()),
-        list(OrderStatusChange.objects.order_by("id").values()),
-        list(ReferralClick.objects.order_by("id").values()),
-    )
 
 
 def json_of(response) -> dict:

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from catalog.tests.factories import BankFactory, CategoryFactory, ProductFactory
-from orders.models import Order, OrderStatusChange, ReferralClick
+from orders.models import Order, ReferralClick
 from orders.tests.factories import DraftFactory, OrderFactory
+from orders.tests.helpers import form, link, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -31,28 +32,6 @@ SUBMIT_QUERIES = 8
 # the sweep of expired counters that a first hit runs one time in a hundred. Later hits of a
 # window cost 4 (savepoint, SELECT ... FOR UPDATE, UPDATE, release).
 THROTTLE_DB_QUERIES = 7
-
-
-def link(username: str, product_id: int) -> str:
-    return f"/api/order/ref/{username}/{product_id}/"
-
-
-def form(**overrides) -> dict:
-    return {
-        "income": "20.00",
-        "email_client": "client@example.com",
-        "phone": "+79991234567",
-        **overrides,
-    }
-
-
-def snapshot() -> tuple[list, list, list]:
-    """Every application, history row and click, to show that a refused request changed nothing."""
-    return (
-        list(Order.objects.order_by("id").values()),
-        list(OrderStatusChange.objects.order_by("id").values()),
-        list(ReferralClick.objects.order_by("id").values()),
-    )
 
 
 @pytest.fixture

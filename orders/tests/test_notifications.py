@@ -19,6 +19,7 @@ from catalog.tests.factories import ProductFactory
 from orders import services
 from orders.models import Order, OrderStatusChange
 from orders.tests.factories import DraftFactory, OrderFactory
+from orders.tests.helpers import bank_client
 
 pytestmark = pytest.mark.django_db
 
@@ -27,12 +28,6 @@ CLIENT = {"income": "100.00", "email_client": "client@example.com", "phone": "+7
 
 def link(partner, product) -> str:
     return f"/api/order/ref/{partner.username}/{product.pk}/"
-
-
-def bank_client(bank) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bank {bank_issue_token(bank=bank)}")
-    return client
 
 
 def decide(order, body: dict, *, how: str):

@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
 from catalog.services import bank_issue_token
@@ -13,6 +12,7 @@ from catalog.tests.factories import BankFactory, ProductFactory
 from conftest import bearer_client
 from orders.models import Order, OrderStatusChange
 from orders.tests.factories import DraftFactory, OrderFactory
+from orders.tests.helpers import bank_client, confirm, detail, moment, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -29,35 +29,6 @@ DUPLICATE = {
 NO_CREDENTIALS = {"detail": "Authentication credentials were not provided."}
 # Measured: the partner's user, the page's count, the page's rows (products and banks joined).
 LIST_QUERIES = 3
-
-
-def detail(order_id: int) -> str:
-    return f"{ORDERS}{order_id}/"
-
-
-def confirm(order_id: int) -> str:
-    return f"{ORDERS}{order_id}/confirm/"
-
-
-def snapshot() -> tuple[list, list]:
-    """Every application and every history row, to show that a refused request changed nothing."""
-    return (
-        list(Order.objects.order_by("id").values()),
-        list(OrderStatusChange.objects.order_by("id").values()),
-    )
-
-
-def moment(text: str) -> datetime:
-    """An API datetime: ISO 8601 with an offset."""
-    value = datetime.fromisoformat(text)
-    assert value.tzinfo is not None, text
-    return value
-
-
-def bank_client(bank) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bank {bank_issue_token(bank=bank)}")
-    return client
 
 
 def ids(response) -> list[int]:

@@ -1,6 +1,6 @@
 """The profile's applications and earnings: "Success order" and "Earnings" in GET /api/profile/."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,6 +12,7 @@ from catalog.services import bank_issue_token
 from catalog.tests.factories import ProductFactory
 from conftest import bearer_client
 from orders.tests.factories import DraftFactory, OrderFactory
+from orders.tests.helpers import moment
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +33,6 @@ SUCCESS_ORDER_KEYS = [
 ]
 # Measured: the user; its invite codes; its referrals; the earnings; the recent approved ones.
 PROFILE_QUERIES = 5
-
-
-def moment(text: str) -> datetime:
-    value = datetime.fromisoformat(text)
-    assert value.tzinfo is not None, text
-    return value
 
 
 def test_profile_shows_approved_applications_and_earnings_as_the_seed_does(partner, partner_client):
