@@ -1,11 +1,23 @@
 from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import RegexValidator
 from rest_framework import serializers
 
 from accounts.phones import PhoneNumberField
 from catalog.models import Bank
 
 User = get_user_model()
+
+# The model's own check (letters, digits and @.+-_), without its case-sensitive uniqueness,
+# which the serializers check regardless of case. A username is part of the partner's links,
+# so one of dots alone (`..`) is refused too.
+USERNAME_VALIDATORS = [
+    UnicodeUsernameValidator(),
+    RegexValidator(
+        r"^\.+$", inverse_match=True, message="A username cannot be made of dots alone."
+    ),
+]
 
 INVITE_CODE_HELP = (
     "An invite code (4-32 characters, any letter case): its owner becomes the referrer."
@@ -43,7 +55,7 @@ class RegisterSerializer(serializers.ModelSerializer):
         read_only_fields = ["id"]
         extra_kwargs = {
             # Uniqueness regardless of case is checked below and by the database.
-            "username": {"validators": []},
+            "username": {"validators": USERNAME_VALIDATORS},
             "email": {"required": False},
         }
 
@@ -158,7 +170,10 @@ class ProfileUpdateSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["username", "email", "first_name", "last_name", "phone", "phone_code"]
-        extra_kwargs = {"username": {"validators": []}, "email": {"required": False}}
+        extra_kwargs = {
+            "username": {"validators": USERNAME_VALIDATORS},
+            "email": {"required": False},
+        }
 
     def validate(self, attrs: dict) -> dict:
         phone = attrs.get("phone")

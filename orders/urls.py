@@ -1,12 +1,28 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from orders import views
+
+
+class UsernameConverter:
+    """A username as the registration allows it: letters, digits and @.+-_. Anything else
+    (a NUL byte, say) is no partner's link, and answers 404 before reaching the database."""
+
+    regex = r"[\w.@+-]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(UsernameConverter, "username")
 
 app_name = "orders"
 
 urlpatterns = [
     path(
-        "order/ref/<str:username>/<int:product_id>/",
+        "order/ref/<username:username>/<int:product_id>/",
         views.ReferralLinkView.as_view(),
         name="referral-link",
     ),

@@ -65,6 +65,27 @@ def test_register_refuses_email_taken_in_other_letter_case(api_client):
     assert User.objects.count() == 1
 
 
+# A username is part of the partner's referral links: only letters, digits and @.+-_.
+BAD_USERNAMES = ["a/b", "a b", "a\nb", "anna?x", "anna#1", "..", ".", "a\x00b", "ann%41"]
+
+
+@pytest.mark.parametrize("username", BAD_USERNAMES)
+def test_register_refuses_a_username_unfit_for_a_link(api_client, username):
+    response = api_client.post(REGISTER, register_body(username=username), format="json")
+
+    assert response.status_code == 400
+    assert "username" in response.json()
+    assert not User.objects.exists()
+
+
+@pytest.mark.parametrize("username", ["anna.k", "anna_k", "anna-k", "anna+k", "anna@k", "Анна"])
+def test_register_takes_a_username_fit_for_a_link(api_client, username):
+    response = api_client.post(REGISTER, register_body(username=username), format="json")
+
+    assert response.status_code == 201
+    assert User.objects.get().username == username
+
+
 @pytest.mark.parametrize("password", ["short1", "password123", "12345678901", "ivanova12"])
 def test_register_refuses_weak_password(api_client, password):
     response = api_client.post(REGISTER, register_body(password=password), format="json")

@@ -70,6 +70,19 @@ def test_patch_changes_only_writable_fields(partner_client, partner):
     assert partner_client.get("/api/profile/").status_code == 200
 
 
+@pytest.mark.parametrize("username", ["a/b", "a b", "..", "a\x00b", "anna?x"])
+def test_username_unfit_for_a_link_is_refused(partner_client, partner, username):
+    before = partner.username
+
+    response = partner_client.patch("/api/profile/update/", {"username": username}, format="json")
+
+    assert response.status_code == 400
+    assert "username" in response.json()
+    partner.refresh_from_db()
+    assert partner.username == before
+    assert partner_client.get("/api/profile/").status_code == 200
+
+
 def test_username_change_returns_fresh_pair_and_ends_old_tokens(partner_client, partner):
     response = partner_client.patch("/api/profile/update/", {"username": "renamed"})
 

@@ -115,6 +115,21 @@ def test_an_application_to_a_username_pattern_is_404_and_creates_nothing(
     assert snapshot() == before
 
 
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("username", ["anna\x00k", "anna k", "anna%k", "anna\u200bk"])
+def test_a_username_no_partner_can_have_is_404_before_the_database(
+    api_client, product, method, username
+):
+    """A NUL byte reached PostgreSQL as a 500 before usernames in links were checked."""
+    UserFactory(username="anna_k")
+    before = snapshot()
+
+    response = getattr(api_client, method)(link(quote(username), product.pk), form(), format="json")
+
+    assert (response.status_code, response.json()) == (404, NOT_FOUND)
+    assert snapshot() == before
+
+
 def test_a_username_with_an_underscore_is_found_literally_in_any_letter_case(api_client, product):
     """Usernames are unique case-insensitively, so the link finds them that way (SPEC §2)."""
     partner = UserFactory(username="anna_k")
