@@ -45,8 +45,13 @@ class BankTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate(self, request):
         header = authentication.get_authorization_header(request).split()
-        if not header or header[0].lower() != self.keyword.lower().encode():
+        if not header:
             return None
+        if header[0].lower() != self.keyword.lower().encode():
+            # A partner's `Bearer` token, say: say what this endpoint takes instead.
+            raise exceptions.AuthenticationFailed(
+                _("This endpoint takes a bank token: `Authorization: Bank <token>`.")
+            )
         if len(header) != 2:
             raise exceptions.AuthenticationFailed(_("Invalid bank token header."))
         try:

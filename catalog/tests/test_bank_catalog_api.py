@@ -199,6 +199,8 @@ def test_partner_token_is_refused(partner, bank):
     response = post_yaml(bearer_client(partner), catalogue("Example Bank"))
 
     assert response.status_code == 401
+    assert "Authorization: Bank <token>" in response.json()["detail"]
+    assert response["WWW-Authenticate"] == "Bank"
     assert not Product.objects.exists()
 
 
