@@ -10,7 +10,8 @@ INVALID_PHONE = "Enter a valid phone number."
 def normalize_phone(value: str, *, region: str | None = None) -> str | None:
     """`+79991234567` for `8 (999) 123-45-67`, `+7 999 123 45 67`...; None when not a number.
 
-    Numbers without `+` are read in `PHONE_DEFAULT_REGION` (default RU).
+    Numbers without `+` are read in `PHONE_DEFAULT_REGION` (default RU); one with an extension
+    is refused.
     """
     if not isinstance(value, str) or not value.strip() or len(value) > 40:
         return None
@@ -18,7 +19,8 @@ def normalize_phone(value: str, *, region: str | None = None) -> str | None:
         number = phonenumbers.parse(value, region or settings.PHONE_DEFAULT_REGION)
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_valid_number(number):
+    if number.extension or not phonenumbers.is_valid_number(number):
+        # E.164 has no room for an extension: dropping it would keep another number.
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 from rest_framework import serializers
@@ -41,8 +42,20 @@ class IdNameSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+# A plain decimal as people write it: Python's Decimal would also take `1_000`, `1e5`, `NaN`
+# or digits of other scripts, none of which a bank expects in a form.
+PLAIN_DECIMAL = re.compile(r"\s*[+-]?\d+(?:\.\d+)?\s*", re.ASCII)
+
+
+class IncomeField(serializers.DecimalField):
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not PLAIN_DECIMAL.fullmatch(data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 def income_field(**kwargs) -> serializers.DecimalField:
-    return serializers.DecimalField(
+    return IncomeField(
         max_digits=12, decimal_places=2, min_value=Decimal("0.01"), help_text=INCOME_HELP, **kwargs
     )
 

@@ -11,7 +11,10 @@ def test_usual_forms_normalise_to_e164(raw):
     assert normalize_phone(raw) == "+79991234567"
 
 
-@pytest.mark.parametrize("raw", ["", "   ", "abc", "+7999", "12", "+1 555", "9" * 50, None, 123])
+@pytest.mark.parametrize(
+    "raw",
+    ["", "   ", "abc", "+7999", "12", "+1 555", "9" * 50, None, 123, "+7 999 123 45 67 ext. 12"],
+)
 def test_invalid_numbers_are_none(raw):
     assert normalize_phone(raw) is None
 
