@@ -11,7 +11,11 @@ api_patterns = [
     path("", include("orders.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path(
+        "redoc/",
+        SpectacularRedocView.as_view(url_name="schema", template_name="config/redoc.html"),
+        name="redoc",
+    ),
     re_path(r"^.*$", views.api_not_found),
 ]
 
