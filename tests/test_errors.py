@@ -39,6 +39,25 @@ def test_malformed_json_is_400(api_client):
     assert "detail" in assert_json(response)
 
 
+@pytest.mark.parametrize(
+    "url", ["/api/auth/register/", "/api/token/", "/api/auth/phone/", "/api/orders/"]
+)
+def test_json_nested_deeper_than_python_follows_is_400(api_client, partner, url):
+    """About 100 KB of brackets: Python's parser gives up with a RecursionError (a 500 before)."""
+    User = partner.__class__
+    users = User.objects.count()
+    api_client.force_authenticate(partner)
+    depth = 50_000
+
+    response = api_client.generic(
+        "POST", url, "[" * depth + "]" * depth, content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert "nested too deeply" in assert_json(response)["detail"]
+    assert User.objects.count() == users
+
+
 def test_wrong_content_type_is_415(api_client):
     response = api_client.post("/api/token/", data="<xml/>", content_type="application/xml")
 
