@@ -70,6 +70,7 @@ EXTERNAL_ID_MAX_LENGTH = Product._meta.get_field("external_id").max_length
 
 PERCENT_ERROR = "Must be a number from 0 to 100 with at most two decimals."
 REQUIRED_ERROR = "This field is required."
+NUL_ERROR = "Must not contain a NUL character."
 BLANK_ERROR = "This field may not be blank."
 
 _CENT = Decimal("0.01")
@@ -302,6 +303,14 @@ def _key(where: str, field: str) -> str:
     return f"{where}.{field}" if where else field
 
 
+def _without_nul(errors: _Errors, key: str, text: str) -> str | None:
+    """YAML can spell a NUL byte (`"\\0"`); no database text column takes one."""
+    if "\x00" in text:
+        errors.add(key, NUL_ERROR)
+        return None
+    return text
+
+
 def _text(errors: _Errors, item: dict, field: str, where: str, *, max_length: int) -> str | None:
     key = _key(where, field)
     if field not in item:
@@ -318,7 +327,7 @@ def _text(errors: _Errors, item: dict, field: str, where: str, *, max_length: in
     if len(text) > max_length:
         errors.add(key, f"Ensure this field has no more than {max_length} characters.")
         return None
-    return text
+    return _without_nul(errors, key, text)
 
 
 def _identifier(
@@ -343,7 +352,7 @@ def _identifier(
     if max_length is not None and len(text) > max_length:
         errors.add(key, f"Ensure this field has no more than {max_length} characters.")
         return None
-    return text
+    return _without_nul(errors, key, text)
 
 
 def _percent(errors: _Errors, item: dict, field: str, where: str) -> Decimal | None:
@@ -380,7 +389,7 @@ def _description(errors: _Errors, item: dict, where: str) -> str | None:
     if not isinstance(value, str):
         errors.add(_key(where, "description"), "Must be a string.")
         return None
-    return value.strip()
+    return _without_nul(errors, _key(where, "description"), value.strip())
 
 
 def _active(errors: _Errors, item: dict, where: str) -> bool | None:

@@ -17,7 +17,7 @@ from catalog.serializers import (
     ProductItemSerializer,
 )
 from config.authentication import BankTokenAuthentication
-from config.parsers import TextYAMLBytesParser, YAMLBytesParser
+from config.parsers import ApplicationYAMLBytesParser, TextYAMLBytesParser, YAMLBytesParser
 from config.permissions import IsBank
 
 
@@ -87,21 +87,30 @@ class ProductDetailView(generics.RetrieveAPIView):
         )
 
 
+NO_CATALOGUE = "No catalogue: send the YAML as the body or as the multipart field `file`."
+
+
 @extend_schema(tags=["bank"])
 class BankCatalogImportView(APIView):
     """A bank uploads its whole catalogue; products missing from it are deactivated.
 
-    The YAML comes as the body (`application/x-yaml` or `text/yaml`) or as the multipart field
-    `file`. Anything else is a 415; a body over 1 MiB a 413 (before it is read).
+    The YAML comes as the body (`application/x-yaml`, `application/yaml` or `text/yaml`) or as
+    the multipart field `file`. Anything else is a 415; a body over 1 MiB a 413 (before it is read).
     """
 
     authentication_classes = [BankTokenAuthentication]
     permission_classes = [IsBank]
-    parser_classes = [YAMLBytesParser, TextYAMLBytesParser, MultiPartParser]
+    parser_classes = [
+        YAMLBytesParser,
+        ApplicationYAMLBytesParser,
+        TextYAMLBytesParser,
+        MultiPartParser,
+    ]
 
     @extend_schema(
         request={
             "application/x-yaml": {"type": "string", "format": "binary"},
+            "application/yaml": {"type": "string", "format": "binary"},
             "text/yaml": {"type": "string", "format": "binary"},
             "multipart/form-data": CatalogImportRequestSerializer,
         },
@@ -114,9 +123,7 @@ class BankCatalogImportView(APIView):
         else:
             upload = request.data.get("file")
             if upload is None or not hasattr(upload, "read"):
-                raise ValidationError(
-                    {"file": ["Send the catalogue as the multipart field `file`."]}
-                )
+                raise ValidationError({"file": [NO_CATALOGUE]})
             source = upload.read()
         summary = services.catalog_import(source=source, bank=request.auth)
         return Response(summary.as_dict())

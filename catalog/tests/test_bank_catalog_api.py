@@ -54,7 +54,7 @@ def post_yaml(client, body: bytes, content_type: str = "application/x-yaml"):
     return client.generic("POST", URL, body, content_type=content_type)
 
 
-@pytest.mark.parametrize("content_type", ["application/x-yaml", "text/yaml"])
+@pytest.mark.parametrize("content_type", ["application/x-yaml", "application/yaml", "text/yaml"])
 def test_import_from_body_creates_products(bank_client, bank, content_type):
     response = post_yaml(bank_client, catalogue("Example Bank"), content_type)
 
@@ -82,6 +82,64 @@ def test_multipart_without_file_is_400(bank_client):
 
     assert response.status_code == 400
     assert "file" in response.json()
+
+
+def test_an_empty_body_is_400_asking_for_the_catalogue(bank_client, bank):
+    ProductFactory(bank=bank)
+    before = snapshot()
+
+    response = post_yaml(bank_client, b"")
+
+    assert response.status_code == 400
+    assert "No catalogue" in response.json()["file"][0]
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("field", "key"),
+    [
+        ("name", "products[0].name"),
+        ("id", "products[0].id"),
+        ("description", "products[0].description"),
+        ("category", "products[0].category"),
+    ],
+)
+def test_a_nul_character_is_400_naming_item_and_field(bank_client, bank, field, key):
+    """YAML spells a NUL byte as "\\0"; PostgreSQL refuses one in text (a 500 before)."""
+    ProductFactory(bank=bank, external_id="kept")
+    before = snapshot()
+    product = {
+        "id": "card",
+        "name": "Cashback card",
+        "category": "cards",
+        "percent_user": 1.5,
+        "percent_bank": 3,
+        "description": "Up to 5%",
+    }
+    product[field] = product[field] + "\x00"
+
+    response = post_yaml(bank_client, catalogue("Example Bank", products=[product]))
+
+    assert response.status_code == 400
+    assert key in response.json()
+    assert snapshot() == before
+
+
+def test_a_nul_character_in_a_category_name_is_400(bank_client, bank):
+    before = snapshot()
+    body = yaml.safe_dump(
+        {
+            "bank": "Example Bank",
+            "categories": [{"id": "cards", "name": "Credit\x00cards"}],
+            "products": [],
+        }
+    ).encode()
+
+    response = post_yaml(bank_client, body)
+
+    assert response.status_code == 400
+    assert "categories[0].name" in response.json()
+    assert snapshot() == before
 
 
 def test_reimport_updates_and_deactivates(bank_client, bank):
