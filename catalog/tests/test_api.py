@@ -199,6 +199,23 @@ def test_products_ordering(partner_client):
     ]
 
 
+@pytest.mark.parametrize("ordering", ["name", "percent_user", "-percent_user"])
+def test_pages_of_tied_products_neither_repeat_nor_skip(partner_client, ordering):
+    bank, category = BankFactory(), CategoryFactory()
+    products = ProductFactory.create_batch(
+        12, name="Same", percent_user=Decimal("1.00"), bank=bank, category=category
+    )
+
+    seen = []
+    for page in (1, 2, 3):
+        response = partner_client.get(
+            "/api/product/", {"ordering": ordering, "page_size": 5, "page": page}
+        )
+        seen += product_ids(response)
+
+    assert seen == sorted(product.pk for product in products)
+
+
 def test_products_are_paginated(partner_client):
     ProductFactory.create_batch(7)
 
