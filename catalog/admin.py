@@ -27,7 +27,14 @@ class BankAdmin(admin.ModelAdmin):
     change_form_template = "admin/catalog/bank/change_form.html"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_product_count=Count("products"))
+        # The annotation's GROUP BY drops the model's ordering: restore it, or the bank
+        # pickers (autocomplete) page through an unordered list.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_product_count=Count("products"))
+            .order_by(*Bank._meta.ordering, "id")
+        )
 
     @admin.display(boolean=True, description="token")
     def has_token(self, bank: Bank) -> bool:

@@ -119,7 +119,7 @@ class ReferralClickAdmin(admin.ModelAdmin):
     list_display = ("created_at", "partner", "product")
     list_filter = ("created_at", "product__bank")
     search_fields = ("partner__username", "product__name")
-    list_select_related = ("partner", "product")
+    list_select_related = ("partner", "product__bank")  # a product's name shows its bank
     date_hierarchy = "created_at"
     fields = ("partner", "product", "created_at")
     readonly_fields = fields

@@ -50,6 +50,22 @@ def test_bank_changelist_query_count_does_not_grow(
         assert admin_client.get("/admin/catalog/bank/").status_code == 200
 
 
+def test_bank_picker_pages_through_banks_in_name_order(admin_client):
+    """The autocomplete behind every bank field (products, partners) pages an ordered list."""
+    names = [f"Bank {letter}" for letter in "QWERTYUIOPASDFGHJKLZXCVBNM"]
+    for name in names:
+        BankFactory(name=name)
+    url = "/admin/autocomplete/"
+    query = {"app_label": "catalog", "model_name": "product", "field_name": "bank"}
+
+    first = admin_client.get(url, query).json()
+    second = admin_client.get(url, {**query, "page": 2}).json()
+
+    assert first["pagination"]["more"] is True
+    shown = [item["text"] for item in first["results"] + second["results"]]
+    assert shown == sorted(names)
+
+
 def test_issue_token_action_shows_a_working_token_once(admin_client):
     bank = BankFactory(name="Example Bank")
 

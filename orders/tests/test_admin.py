@@ -15,6 +15,9 @@ CLICKS = "/admin/orders/referralclick/"
 # and partner filters' choices, two counts, the page joined to its partners, products and
 # banks, and two for the date hierarchy.
 ORDER_CHANGELIST_QUERIES = 9
+# Session, admin user, the bank filter's choices, two counts, the page joined to its partners,
+# products and banks, and the date hierarchy's.
+CLICK_CHANGELIST_QUERIES = 8
 
 
 def listed(response) -> set[int]:
@@ -231,3 +234,16 @@ def test_order_changelist_query_count_does_not_grow(
         response = admin_client.get(ORDERS)
 
     assert len(listed(response)) == orders
+
+
+@pytest.mark.parametrize("clicks", [3, 30])
+def test_click_changelist_query_count_does_not_grow(
+    admin_client, django_assert_max_num_queries, clicks
+):
+    for _ in range(clicks):
+        ReferralClickFactory(partner=UserFactory(), product=ProductFactory(bank=BankFactory()))
+
+    with django_assert_max_num_queries(CLICK_CHANGELIST_QUERIES):
+        response = admin_client.get(CLICKS)
+
+    assert len(listed(response)) == clicks
