@@ -20,6 +20,9 @@ class OrderStatusChangeInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
@@ -76,6 +79,10 @@ class OrderAdmin(admin.ModelAdmin):
         """Applications come from clients and partners, through the API."""
         return False
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        """An application and its history are the record of a reward: never deleted here."""
+        return False
+
     def _decide(self, request, queryset, status: str) -> None:
         changed, unchanged, refused = 0, 0, []
         drafts = queryset.filter(status=OrderStatus.DRAFT).count()
@@ -128,4 +135,7 @@ class ReferralClickAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

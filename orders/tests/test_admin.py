@@ -4,7 +4,7 @@ import pytest
 
 from accounts.tests.factories import UserFactory
 from catalog.tests.factories import BankFactory, ProductFactory
-from orders.models import ChangeSource, Order, OrderStatus, OrderStatusChange
+from orders.models import ChangeSource, Order, OrderStatus, OrderStatusChange, ReferralClick
 from orders.tests.factories import DraftFactory, OrderFactory, ReferralClickFactory
 
 pytestmark = pytest.mark.django_db
@@ -247,3 +247,22 @@ def test_click_changelist_query_count_does_not_grow(
         response = admin_client.get(CLICKS)
 
     assert len(listed(response)) == clicks
+
+
+def test_applications_and_clicks_cannot_be_deleted_in_the_admin(admin_client):
+    order = OrderFactory()
+    click = ReferralClickFactory()
+
+    actions = admin_client.get(ORDERS).context["action_form"].fields["action"].choices
+    one = admin_client.post(f"{ORDERS}{order.pk}/delete/", {"post": "yes"})
+    bulk = admin_client.post(
+        ORDERS, {"action": "delete_selected", "_selected_action": [order.pk], "post": "yes"}
+    )
+    a_click = admin_client.post(f"{CLICKS}{click.pk}/delete/", {"post": "yes"})
+
+    assert "delete_selected" not in [name for name, _ in actions]
+    assert (one.status_code, a_click.status_code) == (403, 403)
+    assert bulk.status_code in (200, 302)  # an unknown action: the changelist, nothing done
+    assert Order.objects.filter(pk=order.pk).exists()
+    assert order.history.exists()
+    assert ReferralClick.objects.filter(pk=click.pk).exists()
