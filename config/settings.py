@@ -232,6 +232,7 @@ THROTTLE_RATES = {
     "public_order": env("THROTTLE_PUBLIC_ORDER", "30/min"),
     "lookup": env("THROTTLE_LOOKUP", "10/min"),
     "landing": env("THROTTLE_LANDING", "60/min"),
+    "partner_write": env("THROTTLE_PARTNER_WRITE", "60/min"),
 }
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["config.authentication.JWTAuthentication"],
@@ -244,6 +245,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.exceptions.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["config.throttling.PartnerWriteThrottle"],
     "DEFAULT_THROTTLE_RATES": THROTTLE_RATES,
     "NUM_PROXIES": NUM_PROXIES,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

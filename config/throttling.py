@@ -7,6 +7,7 @@ client address comes from `NUM_PROXIES` trusted proxies (DRF's `get_ident`), so 
 """
 
 from django.conf import settings
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.throttling import SimpleRateThrottle
 
 from config import ratelimit
@@ -60,3 +61,22 @@ class LandingThrottle(SharedRateThrottle):
     """Visits of public referral links, which count clicks: `THROTTLE_LANDING`."""
 
     scope = "landing"
+
+
+class PartnerWriteThrottle(SharedRateThrottle):
+    """Every change a signed-in partner makes (applying a code, creating codes, editing the
+    profile, drafts...) counts per partner: `THROTTLE_PARTNER_WRITE`. It bounds guessing
+    invite codes and probing which usernames or e-mails are taken. Reads and banks are free.
+
+    The default throttle of every view; the public endpoints set their own per-IP ones.
+    """
+
+    scope = "partner_write"
+
+    def allow_request(self, request, view) -> bool:
+        if request.method in SAFE_METHODS or getattr(request.user, "pk", None) is None:
+            return True
+        return super().allow_request(request, view)
+
+    def get_cache_key(self, request, view) -> str:
+        return f"throttle:{self.scope}:user:{request.user.pk}"

@@ -5,6 +5,7 @@ import threading
 import pytest
 import redis
 from django.db import connection
+from rest_framework.test import APIClient
 
 from accounts.tests.factories import PASSWORD, UserFactory
 from config import ratelimit
@@ -120,3 +121,42 @@ def test_forged_forwarded_for_does_not_escape_the_throttle(store, settings, api_
     ]
 
     assert statuses == [401, 401, 429, 429]
+
+
+@pytest.mark.django_db
+def test_a_partners_changes_are_throttled_per_partner_and_reads_are_not(store, settings):
+    """Guessing invite codes (or probing taken e-mails) is bounded per partner."""
+    from conftest import bearer_client
+    from referrals.models import Referral
+
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "partner_write": "3/min"}
+    client = bearer_client(UserFactory())
+    guess = {"code": "NOPE-0000"}
+
+    statuses = [client.post("/api/referrals/apply/", guess).status_code for _ in range(4)]
+    refused = client.post("/api/referrals/apply/", guess)
+
+    assert statuses == [400, 400, 400, 429]
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert "detail" in refused.json()
+    assert client.get("/api/profile/").status_code == 200  # reads are not counted
+    assert bearer_client(UserFactory()).post("/api/referrals/apply/", guess).status_code == 400
+    assert not Referral.objects.exists()
+
+
+@pytest.mark.django_db
+def test_banks_are_not_counted_as_partners(store, settings):
+    from catalog.services import bank_issue_token
+    from orders.tests.factories import OrderFactory
+
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "partner_write": "1/min"}
+    order = OrderFactory()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bank {bank_issue_token(bank=order.product.bank)}")
+
+    statuses = [
+        client.patch(f"/api/bank/orders/{order.pk}/", {"view": True}, format="json").status_code
+        for _ in range(3)
+    ]
+
+    assert statuses == [200, 200, 200]
