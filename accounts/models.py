@@ -1,13 +1,39 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+#: What a token's stamp covers (`accounts.tokens`): a change of any of them ends earlier tokens.
+CREDENTIAL_FIELDS = ("password", "username", "phone", "is_active")
 
-class PartnerManager(UserManager):
+
+class PartnerQuerySet(models.QuerySet):
+    """Lookups by username and e-mail that compare exactly as the unique constraints do.
+
+    The constraints are on `LOWER(username)` and `LOWER(email)`; `__iexact` compares
+    `UPPER(...)` on PostgreSQL, which disagrees for some letters (the long s, U+017F, and `s`
+    have one upper case but two lower cases). Both sides are lowered by the database here, so a
+    check, the constraint and sign-in always agree, and a lookup can never match two rows.
+    """
+
+    def with_username(self, username: str):
+        return self.alias(username_lower=Lower("username")).filter(
+            username_lower=Lower(Value(username))
+        )
+
+    def with_email(self, email: str):
+        return self.alias(email_lower=Lower("email")).filter(email_lower=Lower(Value(email)))
+
+
+class PartnerManager(UserManager.from_queryset(PartnerQuerySet)):
     def get_by_natural_key(self, username):
-        """Sign-in matches usernames regardless of case, as uniqueness does."""
-        return self.get(username__iexact=username)
+        """Sign-in matches usernames regardless of case, as uniqueness does.
+
+        The name is NFKC-normalised first, as registration stores it (and as Django's own
+        sign-in form does), so `ﬁnn` signs in as `finn`.
+        """
+        return self.with_username(self.model.normalize_username(username)).get()
 
 
 class User(AbstractUser):
@@ -17,6 +43,13 @@ class User(AbstractUser):
     simultaneous registrations cannot both win. `phone` is E.164 and unique when set; a partner
     who signed up by phone has no usable password. `bank` is the one bank the partner works with,
     if any: it then sees only that bank's products.
+
+    `token_version` only ever grows: every saved change of a credential (password, username,
+    phone, active flag) adds one, so a token stamped before the change cannot come back to life
+    when the value is changed back (`accounts.tokens`). It is counted in `save()`, so that
+    admin edits and deactivations count as much as the API's changes. (`QuerySet.update()`
+    bypasses it: such a change still ends earlier tokens, but changing the value back again
+    would revive them.)
     """
 
     email = models.EmailField("email address", blank=True)
@@ -24,6 +57,7 @@ class User(AbstractUser):
     bank = models.ForeignKey(
         "catalog.Bank", on_delete=models.SET_NULL, null=True, blank=True, related_name="partners"
     )
+    token_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = PartnerManager()
 
@@ -40,6 +74,42 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.username
+
+    def save(self, **kwargs):
+        """Save; if the write changes a credential, the database adds one to `token_version`.
+
+        The comparison is made by the UPDATE itself, against the row as it is at that moment,
+        and the version is never written from memory: a stale copy of the partner saved over
+        a newer one can neither miss a change nor set the version back.
+        """
+        if self._state.adding:
+            super().save(**kwargs)
+            return
+        update_fields = kwargs.get("update_fields")
+        written = [
+            name
+            for name in CREDENTIAL_FIELDS
+            if name in self.__dict__ and (update_fields is None or name in update_fields)
+        ]
+        if not written:
+            super().save(**kwargs)
+            return
+        changed = Q()
+        for name in written:
+            changed |= ~Q(**{name: getattr(self, name)})
+        version = self.token_version
+        self.token_version = Case(
+            When(changed, then=F("token_version") + 1),
+            default=F("token_version"),
+            output_field=models.PositiveIntegerField(),
+        )
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "token_version"}
+        try:
+            super().save(**kwargs)
+        finally:
+            self.token_version = version
+        self.refresh_from_db(fields=["token_version"])
 
 
 class PhoneCode(models.Model):

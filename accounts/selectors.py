@@ -55,7 +55,7 @@ def partner_by_id(*, user_id: int):
 
 def partner_active_by_username(*, username: str):
     """The active partner with that username, in any letter case (as uniqueness is), or None."""
-    return User.objects.filter(username__iexact=username, is_active=True).first()
+    return User.objects.with_username(username).filter(is_active=True).first()
 
 
 def profile_user_item(*, user) -> dict:

@@ -1,3 +1,5 @@
+import unicodedata
+
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -19,6 +21,48 @@ USERNAME_VALIDATORS = [
     ),
 ]
 
+USERNAME_MAX_LENGTH = User._meta.get_field("username").max_length
+USERNAME_HELP = (
+    "Letters, digits and @.+-_ only; unique regardless of letter case. Stored NFKC-normalised "
+    "(`ﬁnn` is `finn`)."
+)
+
+
+class UsernameField(serializers.CharField):
+    """A username, NFKC-normalised before any check, as Django's own forms do.
+
+    Without it, names that look alike but differ in code points (`ﬁnn` and `finn`; `sam` spelt
+    with the long s, U+017F, and `sam`) could be registered side by side, whatever the
+    database thinks of their case.
+    """
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("max_length", USERNAME_MAX_LENGTH)
+        kwargs.setdefault("validators", USERNAME_VALIDATORS)
+        kwargs.setdefault("help_text", USERNAME_HELP)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data) -> str:
+        return unicodedata.normalize("NFKC", super().to_internal_value(data))
+
+
+class BankIdField(serializers.PrimaryKeyRelatedField):
+    """A bank's id: a JSON integer or a string of digits, nothing else.
+
+    DRF's own field passes anything to `int()`: `1.5` became bank 1 and `1e400` (infinity) an
+    `OverflowError`, a 500.
+    """
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and data.isascii() and data.isdigit():
+            if len(data) > 20:  # more than any id can have: spare int() a huge string
+                self.fail("does_not_exist", pk_value=f"{data[:20]}...")
+            data = int(data)
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
 INVITE_CODE_HELP = (
     "An invite code (4-32 characters, any letter case): its owner becomes the referrer."
 )
@@ -27,8 +71,9 @@ INVITE_CODE_HELP = (
 class RegisterSerializer(serializers.ModelSerializer):
     """Registration input. The password is write-only: it is never echoed back."""
 
+    username = UsernameField()
     password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=128)
-    bank = serializers.PrimaryKeyRelatedField(
+    bank = BankIdField(
         queryset=Bank.objects.filter(is_active=True), required=False, allow_null=True
     )
     invite_code = serializers.CharField(
@@ -53,19 +98,16 @@ class RegisterSerializer(serializers.ModelSerializer):
             "invite_code",
         ]
         read_only_fields = ["id"]
-        extra_kwargs = {
-            # Uniqueness regardless of case is checked below and by the database.
-            "username": {"validators": USERNAME_VALIDATORS},
-            "email": {"required": False},
-        }
+        # Uniqueness regardless of case is checked below and by the database.
+        extra_kwargs = {"email": {"required": False}}
 
     def validate_username(self, value: str) -> str:
-        if User.objects.filter(username__iexact=value).exists():
+        if User.objects.with_username(value).exists():
             raise serializers.ValidationError("A user with that username already exists.")
         return value
 
     def validate_email(self, value: str) -> str:
-        if value and User.objects.filter(email__iexact=value).exists():
+        if value and User.objects.with_email(value).exists():
             raise serializers.ValidationError("A user with that e-mail already exists.")
         return value
 
@@ -154,6 +196,7 @@ class ProfileUpdatedSerializer(serializers.Serializer):
 class ProfileUpdateSerializer(serializers.ModelSerializer):
     """What a partner may change about itself; anything else in the body is ignored."""
 
+    username = UsernameField()
     # Declared here, not taken from the model, so that no uniqueness validator tells anyone
     # whose number is registered: that is answered (409) only after the code proved the
     # number is the partner's.
@@ -170,10 +213,7 @@ class ProfileUpdateSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["username", "email", "first_name", "last_name", "phone", "phone_code"]
-        extra_kwargs = {
-            "username": {"validators": USERNAME_VALIDATORS},
-            "email": {"required": False},
-        }
+        extra_kwargs = {"email": {"required": False}}
 
     def validate(self, attrs: dict) -> dict:
         phone = attrs.get("phone")
@@ -184,13 +224,13 @@ class ProfileUpdateSerializer(serializers.ModelSerializer):
         return attrs
 
     def validate_username(self, value: str) -> str:
-        taken = User.objects.filter(username__iexact=value).exclude(pk=self.instance.pk)
+        taken = User.objects.with_username(value).exclude(pk=self.instance.pk)
         if taken.exists():
             raise serializers.ValidationError("A user with that username already exists.")
         return value
 
     def validate_email(self, value: str) -> str:
-        taken = User.objects.filter(email__iexact=value).exclude(pk=self.instance.pk)
+        taken = User.objects.with_email(value).exclude(pk=self.instance.pk)
         if value and taken.exists():
             raise serializers.ValidationError("A user with that e-mail already exists.")
         return value

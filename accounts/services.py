@@ -66,14 +66,19 @@ def partner_register(
 ) -> User:
     """Create a partner with a hashed password, referred by the owner of `invite_code`.
 
-    The serializer already refused taken names; the constraints catch the race of two
-    simultaneous registrations, which then answers the same 400 instead of a 500. An unusable
-    invite code is refused before the partner is written, and again inside the transaction.
+    The username is stored NFKC-normalised. The serializer already refused taken names; the
+    constraints catch the race of two simultaneous registrations, which then answers the same
+    400, on the field that was taken, instead of a 500. An unusable invite code is refused
+    before the partner is written, and again inside the transaction.
     """
     if invite_code:
         invite_code_check.send(sender=User, invite_code=invite_code)
     user = User(
-        username=username, email=email, first_name=first_name, last_name=last_name, bank=bank
+        username=User.normalize_username(username),
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        bank=bank,
     )
     user.set_password(password)
     try:
@@ -81,10 +86,18 @@ def partner_register(
             user.save()
             partner_created.send(sender=User, user=user, invite_code=invite_code or None)
     except IntegrityError as exc:
-        if User.objects.filter(username__iexact=username).exists():
-            raise UsernameTakenError(field="username") from exc
-        raise EmailTakenError(field="email") from exc
+        raise _taken_error(user) from exc
     return user
+
+
+def _taken_error(user) -> ApplicationError:
+    """Which unique constraint `user` ran into, asked with the constraints' own comparison."""
+    others = User.objects.exclude(pk=user.pk) if user.pk else User.objects.all()
+    if others.with_username(user.username).exists():
+        return UsernameTakenError(field="username")
+    if user.email and others.with_email(user.email).exists():
+        return EmailTakenError(field="email")
+    return ConflictError("Could not save the partner, try again.")
 
 
 def _user_of(token) -> User:
@@ -159,6 +172,8 @@ def partner_update(*, user, data: dict) -> dict[str, str] | None:
     A wrong code changes nothing but counts as one of the code's tries.
     """
     stamp_before = token_stamp(user)
+    if "username" in data:
+        data = {**data, "username": User.normalize_username(data["username"])}
     new_phone = data.get("phone")
     change_phone = bool(new_phone) and new_phone != user.phone
     try:
@@ -178,9 +193,7 @@ def partner_update(*, user, data: dict) -> dict[str, str] | None:
     except IntegrityError as exc:
         if change_phone and User.objects.filter(phone=new_phone).exclude(pk=user.pk).exists():
             raise PhoneTakenError() from exc
-        if User.objects.filter(username__iexact=user.username).exclude(pk=user.pk).exists():
-            raise UsernameTakenError(field="username") from exc
-        raise EmailTakenError(field="email") from exc
+        raise _taken_error(user) from exc
     if not accepted:
         # Raised after the commit, so the wrong try stays counted.
         raise InvalidPhoneCodeError(field="phone_code")

@@ -1,8 +1,11 @@
 """JWT pairs that die when the partner's credentials change.
 
 Every token carries a `stamp`: a keyed hash of the user's password hash, username, phone and
-active flag. Authentication recomputes it, so changing any of them (or deactivating the user)
-ends every token issued before, access tokens included, at once, with no list to keep.
+active flag, and of its `token_version`, which grows with every change of those. Authentication
+recomputes it, so changing any of them (or deactivating the user) ends every token issued
+before, access tokens included, at once, with no list to keep; and changing a value back (a
+rename and a rename back, a deactivation and a reactivation) does not revive them, because the
+version has moved on.
 """
 
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -13,7 +16,10 @@ STAMP_CLAIM = "stamp"
 
 
 def token_stamp(user) -> str:
-    value = f"{user.pk}:{user.password}:{user.username}:{user.phone or ''}:{user.is_active}"
+    value = (
+        f"{user.pk}:{user.token_version}:{user.password}:{user.username}:{user.phone or ''}"
+        f":{user.is_active}"
+    )
     return salted_hmac("accounts.tokens.stamp", value, algorithm="sha256").hexdigest()[:32]
 
 

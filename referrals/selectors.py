@@ -51,7 +51,12 @@ def invite_code_by_email(*, email: str) -> InviteCode | None:
     """The usable code of the partner with that e-mail (any letter case), if any."""
     if not email:
         return None
-    return usable_codes().filter(user__email__iexact=email).order_by("-id").first()
+    return (
+        usable_codes()
+        .filter(user__in=User.objects.with_email(email).values("pk"))
+        .order_by("-id")
+        .first()
+    )
 
 
 def referrer_chain(*, user_id: int) -> list[int]:

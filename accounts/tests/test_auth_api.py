@@ -1,3 +1,4 @@
+import json
 import threading
 from datetime import timedelta
 
@@ -95,13 +96,57 @@ def test_register_refuses_weak_password(api_client, password):
     assert not User.objects.exists()
 
 
-@pytest.mark.parametrize("bank_id", [999999, "x"])
+@pytest.mark.parametrize("bank_id", [999999, -1, 0, "999999", "x", 10**30, "9" * 5000])
 def test_register_refuses_unknown_bank(api_client, bank_id):
     response = api_client.post(REGISTER, register_body(bank=bank_id), format="json")
 
     assert response.status_code == 400
     assert "bank" in response.json()
     assert not User.objects.exists()
+
+
+# Raw JSON, so that `1e400` reaches the server as written (it reads as infinity); `{pk}` is an
+# active bank's id, which a lenient field would take `1.5` or `"1 "` for.
+@pytest.mark.parametrize(
+    "bank_json",
+    [
+        "1e400",
+        "-1e400",
+        "{pk}.5",
+        "{pk}.0",
+        "{pk}e0",
+        "true",
+        "false",
+        '"{pk}.5"',
+        '" {pk}"',
+        '"abc"',
+        "[]",
+        "{}",
+        '["{pk}"]',
+    ],
+)
+def test_register_refuses_a_bank_id_that_is_not_an_integer(api_client, bank_json):
+    bank = BankFactory()
+    body = json.dumps(register_body(bank="BANK"))
+    raw = body.replace('"BANK"', bank_json.replace("{pk}", str(bank.pk)))
+
+    response = api_client.post(REGISTER, data=raw, content_type="application/json")
+
+    assert response.status_code == 400
+    assert set(response.json()) == {"bank"}
+    assert not User.objects.exists()
+
+
+@pytest.mark.parametrize("as_text", [False, True])
+def test_register_takes_a_bank_id_as_number_or_digits(api_client, as_text):
+    bank = BankFactory()
+    bank_id = str(bank.pk) if as_text else bank.pk
+
+    response = api_client.post(REGISTER, register_body(bank=bank_id), format="json")
+
+    assert response.status_code == 201
+    assert response.json()["bank"] == bank.pk
+    assert User.objects.get().bank == bank
 
 
 def test_register_refuses_inactive_bank(api_client):

@@ -7,6 +7,8 @@ from django.db.models import QuerySet
 from accounts.models import PhoneCode
 from accounts.tests.factories import UserFactory
 from accounts.tests.test_phone_auth_api import OTHER_PHONE, PHONE, Outbox, send, signed_in, wrong
+from accounts.tests.test_token_revival import assert_alive, assert_dead
+from accounts.tokens import issue_token_pair
 from conftest import bearer_client
 
 User = get_user_model()
@@ -162,3 +164,22 @@ def test_new_phone_signs_in_by_sms_afterwards(
     assert response.status_code == 200
     assert response.json()["created"] is False
     assert response.json()["user"]["id"] == partner.pk
+
+
+def test_phone_change_and_back_does_not_revive_earlier_tokens(api_client, outbox, partner):
+    earlier = issue_token_pair(partner)
+
+    away = signed_in(earlier["access"]).patch(
+        UPDATE, {"phone": OTHER_PHONE, "phone_code": code_sent_to(api_client, outbox)}
+    )
+    assert away.status_code == 200
+    back = signed_in(away.json()["access"]).patch(
+        UPDATE, {"phone": PHONE, "phone_code": code_sent_to(api_client, outbox, PHONE)}
+    )
+    assert back.status_code == 200
+
+    partner.refresh_from_db()
+    assert partner.phone == PHONE
+    assert_dead(earlier)
+    assert_dead({key: away.json()[key] for key in ("access", "refresh")})
+    assert_alive({key: back.json()[key] for key in ("access", "refresh")})

@@ -91,7 +91,7 @@ class Command(BaseCommand):
     def _account(User, credentials: tuple[str, str, str], *, bank=None, staff: bool = False):
         """Create the account, or put it back as the demo describes it."""
         username, password, email = credentials
-        user = User.objects.filter(username__iexact=username).first() or User(username=username)
+        user = User.objects.with_username(username).first() or User(username=username)
         user.email = email
         user.is_active = True
         user.is_staff = user.is_superuser = staff

@@ -1,0 +1,172 @@
+"""A credential changed and changed back does not bring earlier tokens back to life (SPEC §3).
+
+The stamp covers the credentials themselves and `token_version`, which every change of them
+moves on for good: a rename and a rename back, a deactivation and a reactivation, leave the
+values as they were but not the version.
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
+
+from accounts.tests.factories import PASSWORD, UserFactory
+from accounts.tokens import issue_token_pair
+
+User = get_user_model()
+pytestmark = pytest.mark.django_db
+
+UPDATE = "/api/profile/update/"
+
+
+def with_token(access: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
+    return client
+
+
+def assert_dead(pair: dict) -> None:
+    """Neither token of `pair` works any more, and trying them changes nothing."""
+    blacklisted = BlacklistedToken.objects.count()
+    client = APIClient()
+
+    assert with_token(pair["access"]).get("/api/profile/").status_code == 401
+    assert client.post("/api/token/verify/", {"token": pair["access"]}).status_code == 401
+    assert client.post("/api/token/verify/", {"token": pair["refresh"]}).status_code == 401
+    refreshed = client.post("/api/token/refresh/", {"refresh": pair["refresh"]}, format="json")
+    assert refreshed.status_code == 401
+    assert BlacklistedToken.objects.count() == blacklisted
+
+
+def assert_alive(pair: dict) -> None:
+    assert with_token(pair["access"]).get("/api/profile/").status_code == 200
+    refreshed = APIClient().post("/api/token/refresh/", {"refresh": pair["refresh"]})
+    assert refreshed.status_code == 200
+
+
+def test_rename_and_rename_back_does_not_revive_earlier_tokens(partner):
+    original = partner.username
+    earlier = issue_token_pair(partner)
+
+    renamed = with_token(earlier["access"]).patch(UPDATE, {"username": "renamed"})
+    assert renamed.status_code == 200
+    back = with_token(renamed.json()["access"]).patch(UPDATE, {"username": original})
+    assert back.status_code == 200
+
+    partner.refresh_from_db()
+    assert partner.username == original
+    assert_dead(earlier)
+    assert_dead({key: renamed.json()[key] for key in ("access", "refresh")})
+    assert_alive({key: back.json()[key] for key in ("access", "refresh")})
+
+
+def test_letter_case_rename_and_back_does_not_revive_earlier_tokens():
+    partner = UserFactory(username="anna")
+    earlier = issue_token_pair(partner)
+
+    renamed = with_token(earlier["access"]).patch(UPDATE, {"username": "Anna"})
+    assert renamed.status_code == 200
+    back = with_token(renamed.json()["access"]).patch(UPDATE, {"username": "anna"})
+    assert back.status_code == 200
+
+    assert_dead(earlier)
+    assert_alive({key: back.json()[key] for key in ("access", "refresh")})
+
+
+def test_profile_change_of_other_fields_keeps_tokens(partner):
+    earlier = issue_token_pair(partner)
+
+    response = with_token(earlier["access"]).patch(UPDATE, {"first_name": "Maria"})
+
+    assert response.status_code == 200
+    assert "access" not in response.json()
+    assert_alive(earlier)
+
+
+def test_deactivation_and_reactivation_do_not_revive_earlier_tokens(admin_client, partner):
+    earlier = issue_token_pair(partner)
+    change = f"/admin/accounts/user/{partner.pk}/change/"
+    form = {
+        "username": partner.username,
+        "first_name": partner.first_name,
+        "last_name": partner.last_name,
+        "email": partner.email,
+        "date_joined_0": "2025-01-01",
+        "date_joined_1": "10:00:00",
+        "phone": "",
+        "bank": "",
+    }
+
+    deactivated = admin_client.post(change, form)
+    assert deactivated.status_code == 302
+    partner.refresh_from_db()
+    assert not partner.is_active
+    assert_dead(earlier)
+
+    reactivated = admin_client.post(change, {**form, "is_active": "on"})
+    assert reactivated.status_code == 302
+    partner.refresh_from_db()
+    assert partner.is_active
+    assert_dead(earlier)
+
+    signed_in = APIClient().post(
+        "/api/token/", {"username": partner.username, "password": PASSWORD}, format="json"
+    )
+    assert signed_in.status_code == 200
+    assert_alive(signed_in.json())
+
+
+def test_admin_rename_and_rename_back_does_not_revive_earlier_tokens(partner):
+    original = partner.username
+    earlier = issue_token_pair(partner)
+
+    partner.username = "renamed"
+    partner.save()
+    partner.username = original
+    partner.save()
+
+    assert_dead(earlier)
+    assert_alive(issue_token_pair(partner))
+
+
+def test_password_change_and_back_does_not_revive_earlier_tokens(partner):
+    earlier = issue_token_pair(partner)
+    stored = partner.password
+
+    partner.set_password("Another-Strong-Pass-77")
+    partner.save(update_fields=["password"])
+    partner.password = stored  # the very hash of before, as a restore from backup would
+    partner.save(update_fields=["password"])
+
+    assert partner.check_password(PASSWORD)
+    assert_dead(earlier)
+    assert_alive(issue_token_pair(partner))
+
+
+def test_stale_copy_saved_over_a_newer_one_does_not_revive_earlier_tokens(partner):
+    """A copy loaded before a rename, saved after it, writes the old name back."""
+    stale = User.objects.get(pk=partner.pk)
+    earlier = issue_token_pair(partner)
+    partner.username = "renamed"
+    partner.save()
+
+    stale.first_name = "Maria"
+    stale.save()
+
+    partner.refresh_from_db()
+    assert (partner.username, partner.first_name) == (stale.username, "Maria")
+    assert_dead(earlier)
+    assert_alive(issue_token_pair(partner))
+
+
+def test_saves_that_change_no_credential_keep_the_version(partner):
+    version = partner.token_version
+    earlier = issue_token_pair(partner)
+
+    partner.first_name = "Maria"
+    partner.save()
+    partner.save(update_fields=["last_login", "username"])
+
+    partner.refresh_from_db()
+    assert partner.token_version == version
+    assert_alive(earlier)
