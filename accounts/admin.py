@@ -1,11 +1,47 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from accounts.models import PhoneCode, User
+from accounts.phones import INVALID_PHONE, normalize_phone
+
+
+class PartnerFormMixin:
+    """The API's rules in the admin's forms: a phone in E.164 (as typed, `8 999 123-45-67`
+    would never match a phone sign-in) and e-mails unique regardless of case, each refused
+    with a message on its field rather than a database constraint's name."""
+
+    def clean_phone(self):
+        value = self.cleaned_data.get("phone")
+        if not value:
+            return None
+        phone = normalize_phone(value)
+        if phone is None:
+            raise forms.ValidationError(INVALID_PHONE)
+        if User.objects.filter(phone=phone).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("A partner with this phone already exists.")
+        return phone
+
+    def clean_email(self):
+        email = self.cleaned_data.get("email") or ""
+        if email and User.objects.with_email(email).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("A user with that e-mail already exists.")
+        return email
+
+
+class PartnerChangeForm(PartnerFormMixin, UserChangeForm):
+    pass
+
+
+class PartnerCreationForm(PartnerFormMixin, AdminUserCreationForm):
+    pass
 
 
 @admin.register(User)
 class PartnerAdmin(DjangoUserAdmin):
+    form = PartnerChangeForm
+    add_form = PartnerCreationForm
     list_display = (
         "username",
         "email",
