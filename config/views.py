@@ -4,12 +4,12 @@ import logging
 
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
 
 
-@require_GET
+@require_safe
 def health(request):
     """`{"status": "ok", "database": "ok"}`, or 503 when the database does not answer."""
     try:

@@ -107,6 +107,11 @@ def test_health_reports_database_ok(api_client):
     assert response.json() == {"status": "ok", "database": "ok"}
 
 
+def test_health_answers_head_for_load_balancers(api_client):
+    assert api_client.head("/health/").status_code == 200
+    assert api_client.post("/health/").status_code == 405
+
+
 def test_health_is_503_when_database_is_down(api_client, monkeypatch):
     from config import views
 
