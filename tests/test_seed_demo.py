@@ -84,3 +84,15 @@ def test_seed_demo_runs_with_force(settings):
     seed(force=True)
 
     assert Product.objects.count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seeding_sends_no_email_about_made_up_clients(settings):
+    """The seed commits for real here, so its applications' e-mails would leave."""
+    from django.core import mail
+
+    settings.DEBUG = True
+    seed()
+
+    assert Order.objects.exists()
+    assert mail.outbox == []

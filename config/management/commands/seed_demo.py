@@ -6,11 +6,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 from catalog.services import bank_issue_token, catalog_import
 from orders import services as order_services
 from orders.models import Order
 
+QUIET_EMAIL = "django.core.mail.backends.dummy.EmailBackend"
 DEMO_BANK = "Demo Bank"
 DEMO_PARTNER = ("demo", "demo-partner-2024", "demo@example.com")
 DEMO_ADMIN = ("admin", "admin-demo-2024", "admin@example.com")
@@ -65,7 +67,9 @@ class Command(BaseCommand):
                 "DEBUG=1, or with --force."
             )
         User = get_user_model()
-        with transaction.atomic():
+        # The demo's clients and partner are made up: their notification e-mails go nowhere
+        # (they would otherwise bury the credentials below in the console backend's output).
+        with override_settings(EMAIL_BACKEND=QUIET_EMAIL), transaction.atomic():
             summary = catalog_import(source=DEMO_CATALOGUE, create_bank=True)
             bank = summary.bank
             token = bank_issue_token(bank=bank)
