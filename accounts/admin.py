@@ -9,8 +9,8 @@ from accounts.phones import INVALID_PHONE, normalize_phone
 
 class PartnerFormMixin:
     """The API's rules in the admin's forms: a phone in E.164 (as typed, `8 999 123-45-67`
-    would never match a phone sign-in) and e-mails unique regardless of case, each refused
-    with a message on its field rather than a database constraint's name."""
+    would never match a phone sign-in), usernames and e-mails unique regardless of case as the
+    constraints say, each refused with a message on its field rather than a constraint's name."""
 
     def clean_phone(self):
         value = self.cleaned_data.get("phone")
@@ -19,9 +19,13 @@ class PartnerFormMixin:
         phone = normalize_phone(value)
         if phone is None:
             raise forms.ValidationError(INVALID_PHONE)
-        if User.objects.filter(phone=phone).exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError("A partner with this phone already exists.")
-        return phone
+        return phone  # the model's unique check then sees the E.164 form
+
+    def clean_username(self):
+        username = User.normalize_username(self.cleaned_data.get("username") or "")
+        if User.objects.with_username(username).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("A user with that username already exists.")
+        return username
 
     def clean_email(self):
         email = self.cleaned_data.get("email") or ""

@@ -1,6 +1,6 @@
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.db import models
-from django.db.models import Case, F, Q, Value, When
+from django.db import models, router, transaction
+from django.db.models import Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -23,7 +23,13 @@ class PartnerQuerySet(models.QuerySet):
         )
 
     def with_email(self, email: str):
-        return self.alias(email_lower=Lower("email")).filter(email_lower=Lower(Value(email)))
+        """Never the partners without an e-mail; `email <> ''` also lets PostgreSQL use the
+        constraint's (partial) index."""
+        return (
+            self.exclude(email="")
+            .alias(email_lower=Lower("email"))
+            .filter(email_lower=Lower(Value(email)))
+        )
 
 
 class PartnerManager(UserManager.from_queryset(PartnerQuerySet)):
@@ -76,40 +82,37 @@ class User(AbstractUser):
         return self.username
 
     def save(self, **kwargs):
-        """Save; if the write changes a credential, the database adds one to `token_version`.
+        """Save; if the write changes a credential, `token_version` grows by one.
 
-        The comparison is made by the UPDATE itself, against the row as it is at that moment,
-        and the version is never written from memory: a stale copy of the partner saved over
-        a newer one can neither miss a change nor set the version back.
+        The stored row is read under a lock and compared with what is about to be written, and
+        the version is taken from the row, not from memory: a stale copy of the partner saved
+        over a newer one can neither miss a change nor set the version back.
         """
-        if self._state.adding:
-            super().save(**kwargs)
-            return
         update_fields = kwargs.get("update_fields")
         written = [
             name
             for name in CREDENTIAL_FIELDS
             if name in self.__dict__ and (update_fields is None or name in update_fields)
         ]
-        if not written:
+        if self._state.adding or not written:
             super().save(**kwargs)
             return
-        changed = Q()
-        for name in written:
-            changed |= ~Q(**{name: getattr(self, name)})
-        version = self.token_version
-        self.token_version = Case(
-            When(changed, then=F("token_version") + 1),
-            default=F("token_version"),
-            output_field=models.PositiveIntegerField(),
-        )
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "token_version"}
-        try:
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using, savepoint=False):
+            stored = (
+                type(self)
+                ._base_manager.using(using)
+                .select_for_update()
+                .filter(pk=self.pk)
+                .values("token_version", *written)
+                .first()
+            )
+            if stored is not None:
+                changed = any(stored[name] != getattr(self, name) for name in written)
+                self.token_version = stored["token_version"] + changed
+                if update_fields is not None:
+                    kwargs["update_fields"] = {*update_fields, "token_version"}
             super().save(**kwargs)
-        finally:
-            self.token_version = version
-        self.refresh_from_db(fields=["token_version"])
 
 
 class PhoneCode(models.Model):

@@ -67,15 +67,16 @@ def test_a_phone_typed_in_the_admin_is_stored_in_e164(admin_client):
     ("field", "value", "message"),
     [
         ("phone", "12345", "valid phone"),
-        ("phone", "+7 999 123 45 67", "phone already exists"),
+        ("phone", "+7 999 123 45 67", "Phone already exists"),
         ("email", "TAKEN@example.com", "e-mail already exists"),
+        ("username", "TAKEN", "username already exists"),
     ],
 )
 def test_the_admin_refuses_a_bad_or_taken_phone_or_email_on_its_field(
     admin_client, field, value, message
 ):
-    UserFactory(phone="+79991234567", email="taken@example.com")
-    partner = UserFactory(phone=None, email="mine@example.com")
+    UserFactory(username="taken", phone="+79991234567", email="taken@example.com")
+    partner = UserFactory(username="mine", phone=None, email="mine@example.com")
 
     response = admin_client.post(
         f"/admin/accounts/user/{partner.pk}/change/", change_form_data(partner, **{field: value})
@@ -85,7 +86,7 @@ def test_the_admin_refuses_a_bad_or_taken_phone_or_email_on_its_field(
     errors = response.context["adminform"].form.errors
     assert message in str(errors[field])
     partner.refresh_from_db()
-    assert (partner.phone, partner.email) == (None, "mine@example.com")
+    assert (partner.username, partner.phone, partner.email) == ("mine", None, "mine@example.com")
 
 
 def test_a_partner_added_in_the_admin_gets_an_e164_phone(admin_client):

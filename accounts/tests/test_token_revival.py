@@ -170,3 +170,33 @@ def test_saves_that_change_no_credential_keep_the_version(partner):
     partner.refresh_from_db()
     assert partner.token_version == version
     assert_alive(earlier)
+
+
+def test_receivers_of_a_save_see_the_new_version_as_a_number(partner):
+    """A post_save receiver (a stamp, a serializer) must see a plain number, not a pending
+    database expression."""
+    from django.db.models.signals import post_save
+
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance.token_version)
+
+    post_save.connect(receiver, sender=User)
+    try:
+        version = partner.token_version
+        partner.username = "renamed"
+        partner.save()
+    finally:
+        post_save.disconnect(receiver, sender=User)
+
+    assert seen == [version + 1]
+    partner.refresh_from_db()
+    assert partner.token_version == version + 1
+
+
+def test_an_e_mail_lookup_never_matches_partners_without_one():
+    UserFactory(email="")
+    UserFactory(email="")
+
+    assert not User.objects.with_email("").exists()
