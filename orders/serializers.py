@@ -71,9 +71,7 @@ class LandingNamedSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class LandingProductSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
+class LandingProductSerializer(IdNameSerializer):
     description = serializers.CharField()
     category = LandingNamedSerializer()
     bank = LandingNamedSerializer()
@@ -132,9 +130,7 @@ class BankDecisionResultSerializer(serializers.ModelSerializer):
         fields = ["id", "view", "approval", "status"]
 
 
-class BankOrderProductSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
+class BankOrderProductSerializer(IdNameSerializer):
     external_id = serializers.CharField(allow_null=True, help_text="The bank's own product id")
 
 

@@ -1,6 +1,6 @@
 """What the application tests share: URLs, a valid client form, the database's state."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from rest_framework.test import APIClient
 
@@ -46,6 +46,11 @@ def moment(text: str) -> datetime:
     value = datetime.fromisoformat(text)
     assert value.tzinfo is not None, text
     return value
+
+
+def at(day: int, hour: int = 0) -> datetime:
+    """A fixed moment in March 2026 (UTC), for tests of date ranges."""
+    return datetime(2026, 3, day, hour, tzinfo=UTC)
 
 
 def bank_client(bank) -> APIClient:

@@ -19,15 +19,11 @@ from catalog.tests.factories import ProductFactory
 from orders import services
 from orders.models import Order, OrderStatusChange
 from orders.tests.factories import DraftFactory, OrderFactory
-from orders.tests.helpers import bank_client
+from orders.tests.helpers import bank_client, link
 
 pytestmark = pytest.mark.django_db
 
 CLIENT = {"income": "100.00", "email_client": "client@example.com", "phone": "+79991234567"}
-
-
-def link(partner, product) -> str:
-    return f"/api/order/ref/{partner.username}/{product.pk}/"
 
 
 def decide(order, body: dict, *, how: str):
@@ -51,7 +47,7 @@ def test_client_gets_one_email_when_applying_through_the_link(
     partner, product, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = APIClient().post(link(partner, product), CLIENT, format="json")
+        response = APIClient().post(link(partner.username, product.pk), CLIENT, format="json")
 
     assert response.status_code == 201
     [message] = mail.outbox
@@ -102,7 +98,7 @@ def test_a_refused_application_sends_nothing(
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         if refusal == "duplicate through the link":
-            response = APIClient().post(link(partner, product), CLIENT, format="json")
+            response = APIClient().post(link(partner.username, product.pk), CLIENT, format="json")
         else:
             response = partner_client.post(f"/api/orders/{draft.pk}/confirm/", CLIENT)
 
@@ -194,7 +190,7 @@ def test_the_client_email_waits_for_the_commit(
     partner, product, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = APIClient().post(link(partner, product), CLIENT, format="json")
+        response = APIClient().post(link(partner.username, product.pk), CLIENT, format="json")
 
     assert response.status_code == 201
     assert mail.outbox == []
@@ -291,7 +287,7 @@ def test_a_failing_mail_server_does_not_fail_the_application(
         caplog.at_level(logging.ERROR, logger="orders.notifications"),
         django_capture_on_commit_callbacks(execute=True) as callbacks,
     ):
-        response = APIClient().post(link(partner, product), CLIENT, format="json")
+        response = APIClient().post(link(partner.username, product.pk), CLIENT, format="json")
 
     assert response.status_code == 201
     assert len(callbacks) == 1

@@ -1,6 +1,6 @@
 """A partner's applications: /api/orders/ (list, drafts), /api/orders/{id}/, .../confirm/."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,7 +12,7 @@ from catalog.tests.factories import BankFactory, ProductFactory
 from conftest import bearer_client
 from orders.models import Order, OrderStatusChange
 from orders.tests.factories import DraftFactory, OrderFactory
-from orders.tests.helpers import bank_client, confirm, detail, moment, snapshot
+from orders.tests.helpers import at, bank_client, confirm, detail, moment, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -33,10 +33,6 @@ LIST_QUERIES = 3
 
 def ids(response) -> list[int]:
     return [item["id"] for item in response.json()["results"]]
-
-
-def at(day: int, hour: int = 0) -> datetime:
-    return datetime(2026, 3, day, hour, tzinfo=UTC)
 
 
 # --- List ---------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The partner's funnel: GET /api/stats/."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 from catalog.tests.factories import ProductFactory
 from orders.models import ReferralClick
 from orders.tests.factories import DraftFactory, OrderFactory, ReferralClickFactory
+from orders.tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 
@@ -26,10 +27,6 @@ NOTHING = {
     "total_reward": "0.00",
     "by_product": [],
 }
-
-
-def at(day: int) -> datetime:
-    return datetime(2026, 3, day, tzinfo=UTC)
 
 
 def by_product(body: dict) -> dict[int, dict]:
