@@ -22,8 +22,8 @@ from rest_framework_simplejwt.tokens import RefreshToken, UntypedToken
 from accounts.models import PhoneCode
 from accounts.sms import send_sms
 from accounts.tokens import TokenError, issue_token_pair, stamp_matches, token_stamp
-from config import ratelimit
-from config.exceptions import ApplicationError, ConflictError
+from core import ratelimit
+from core.errors import ApplicationError, ConflictError
 
 User = get_user_model()
 
@@ -247,7 +247,7 @@ def _phone_code_message(code: str) -> str:
 def phone_code_send(*, phone: str, client_ip: str) -> None:
     """Send a new one-time code to `phone`, within the resend pause and the hourly caps.
 
-    The limits count in the shared store (`config.ratelimit`), atomically, so they hold
+    The limits count in the shared store (`core.ratelimit`), atomically, so they hold
     across worker processes and under bursts: of eight simultaneous requests for one phone
     only the first passes the resend pause and one SMS goes out. The caller answers the same
     for registered and unknown phones. If the SMS cannot be handed over, the new code is

@@ -18,7 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from rest_framework import status
 
 from accounts.phones import mask_phone
-from config.exceptions import ApplicationError
+from core.errors import ApplicationError
 
 logger = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from accounts.serializers import (
     TokenVerifyInputSerializer,
 )
 from accounts.tokens import issue_token_pair
-from config.throttling import AuthThrottle, SharedRateThrottle
+from core.throttling import AuthThrottle, SharedRateThrottle
 
 INVALID_CREDENTIALS = "No active account found with the given credentials."
 

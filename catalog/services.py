@@ -19,7 +19,7 @@ from yaml.reader import ReaderError
 from yaml.resolver import Resolver
 
 from catalog.models import Bank, Category, Product, hash_bank_token
-from config.exceptions import ApplicationError, ConflictError
+from core.errors import ApplicationError, ConflictError
 
 try:
     from yaml.cyaml import CParser as _LibyamlParser

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog import selectors, services
+from catalog.authentication import BankTokenAuthentication, IsBank
 from catalog.filters import ProductFilter
 from catalog.models import Product
 from catalog.serializers import (
@@ -16,9 +17,7 @@ from catalog.serializers import (
     CategorySerializer,
     ProductItemSerializer,
 )
-from config.authentication import BankTokenAuthentication
-from config.parsers import ApplicationYAMLBytesParser, TextYAMLBytesParser, YAMLBytesParser
-from config.permissions import IsBank
+from core.parsers import ApplicationYAMLBytesParser, TextYAMLBytesParser, YAMLBytesParser
 
 
 class BankListView(generics.ListAPIView):

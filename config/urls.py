@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from config import views
+from core import views
 
 api_patterns = [
     path("", include("accounts.urls")),
@@ -13,7 +13,7 @@ api_patterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path(
         "redoc/",
-        SpectacularRedocView.as_view(url_name="schema", template_name="config/redoc.html"),
+        SpectacularRedocView.as_view(url_name="schema", template_name="core/redoc.html"),
         name="redoc",
     ),
     re_path(r"^.*$", views.api_not_found),
@@ -25,7 +25,7 @@ urlpatterns = [
     path("api/", include(api_patterns)),
 ]
 
-handler400 = "config.views.handler400"
-handler403 = "config.views.handler403"
-handler404 = "config.views.handler404"
-handler500 = "config.views.handler500"
+handler400 = "core.views.handler400"
+handler403 = "core.views.handler403"
+handler404 = "core.views.handler404"
+handler500 = "core.views.handler500"

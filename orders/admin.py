@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from config.exceptions import ApplicationError
+from core.errors import ApplicationError
 from orders import services
 from orders.models import Order, OrderStatus, OrderStatusChange, ReferralClick
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.selectors import partner_active_by_username
 from catalog.selectors import products_available_to
-from config.exceptions import ApplicationError, ConflictError, NotFoundError
+from core.errors import ApplicationError, ConflictError, NotFoundError
 from orders import notifications
 from orders.models import (
     FINAL_STATUSES,

@@ -4,11 +4,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from catalog.authentication import BankTokenAuthentication, IsBank
 from catalog.selectors import bank_by_token
-from config.authentication import BankTokenAuthentication
-from config.exceptions import NotFoundError
-from config.permissions import IsBank
-from config.throttling import LandingThrottle, PublicOrderThrottle
+from core.errors import NotFoundError
+from core.throttling import LandingThrottle, PublicOrderThrottle
 from orders import selectors, services
 from orders.filters import BankOrderFilter, PartnerOrderFilter
 from orders.models import Order

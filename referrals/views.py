@@ -4,8 +4,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.exceptions import NotFoundError
-from config.throttling import LookupThrottle
+from core.errors import NotFoundError
+from core.throttling import LookupThrottle
 from referrals import selectors, services
 from referrals.models import InviteCode, Referral
 from referrals.serializers import (

@@ -113,7 +113,7 @@ def test_health_answers_head_for_load_balancers(api_client):
 
 
 def test_health_is_503_when_database_is_down(api_client, monkeypatch):
-    from config import views
+    from core import views
 
     class DeadConnection:
         def cursor(self):

@@ -8,7 +8,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import PASSWORD, UserFactory
-from config import ratelimit
+from core import ratelimit
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 
@@ -62,7 +62,7 @@ def test_expired_window_starts_again(store, monkeypatch):
 
         from django.utils import timezone
 
-        from config.models import RateCounter
+        from core.models import RateCounter
 
         RateCounter.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
 

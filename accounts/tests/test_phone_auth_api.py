@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import PhoneCode
 from accounts.tests.factories import UserFactory
-from config import ratelimit
+from core import ratelimit
 
 User = get_user_model()
 

@@ -20,7 +20,7 @@ from catalog.services import (
     catalog_yaml_load,
 )
 from catalog.tests.factories import BankFactory, CategoryFactory, ProductFactory
-from config.exceptions import exception_handler
+from core.exceptions import exception_handler
 
 pytestmark = pytest.mark.django_db
 

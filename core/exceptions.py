@@ -1,4 +1,4 @@
-"""Domain exceptions and the one handler that turns every error into DRF's JSON shapes."""
+"""The one handler that turns every error under /api/ into DRF's JSON shapes."""
 
 import logging
 
@@ -11,42 +11,9 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from core.errors import ApplicationError, ConflictError
+
 logger = logging.getLogger(__name__)
-
-
-class ApplicationError(Exception):
-    """A broken domain rule. Services raise it; the handler answers `status_code`.
-
-    With `field` the answer is a validation shape `{"field": [detail]}`, else `{"detail": ...}`.
-    """
-
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_detail = "Invalid request."
-
-    def __init__(self, detail: str | None = None, *, field: str | None = None) -> None:
-        self.detail = detail or self.default_detail
-        self.field = field
-        super().__init__(self.detail)
-
-    def as_data(self) -> dict:
-        if self.field:
-            return {self.field: [self.detail]}
-        return {"detail": self.detail}
-
-
-class NotFoundError(ApplicationError):
-    status_code = status.HTTP_404_NOT_FOUND
-    default_detail = "Not found."
-
-
-class ConflictError(ApplicationError):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "Conflict with the current state."
-
-
-class ForbiddenError(ApplicationError):
-    status_code = status.HTTP_403_FORBIDDEN
-    default_detail = "You do not have permission to perform this action."
 
 
 def exception_handler(exc, context):

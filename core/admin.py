@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from config.models import RateCounter
+from core.models import RateCounter
 
 
 @admin.register(RateCounter)

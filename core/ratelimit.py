@@ -3,7 +3,7 @@
 Every worker process and server must see the same count, and twenty simultaneous requests
 must not all read "0" and pass, so counting is one atomic step in a shared store: Redis
 (`INCR` + `EXPIRE NX` in one MULTI) when `REDIS_URL` is set, else a row of
-`config.RateCounter` updated under a row lock. A window starts at its first hit, so a
+`core.RateCounter` updated under a row lock. A window starts at its first hit, so a
 "one per 60 seconds" limit really means 60 seconds between two accepted hits.
 """
 
@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from config.models import RateCounter
+from core.models import RateCounter
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""DRF throttles that count in the shared store of `config.ratelimit`.
+"""DRF throttles that count in the shared store of `core.ratelimit`.
 
 DRF's own throttles keep a history list in the cache and write it back after reading it,
 so simultaneous requests overwrite each other's counts. These count atomically, and the
@@ -10,7 +10,7 @@ from django.conf import settings
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.throttling import SimpleRateThrottle
 
-from config import ratelimit
+from core import ratelimit
 
 
 class SharedRateThrottle(SimpleRateThrottle):

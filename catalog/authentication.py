@@ -1,25 +1,13 @@
-"""The two ways in: partners with `Bearer <JWT>`, banks with `Bank <token>`."""
+"""How banks get in: `Authorization: Bank <token>`; `request.auth` is then the bank."""
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
-from rest_framework_simplejwt import authentication as jwt_authentication
+from rest_framework.permissions import BasePermission
 
-from accounts.tokens import stamp_matches
+from catalog.models import Bank
 from catalog.selectors import bank_by_token
-
-
-class JWTAuthentication(jwt_authentication.JWTAuthentication):
-    """simplejwt's Bearer authentication, plus: tokens older than a credential change are dead."""
-
-    def get_user(self, validated_token):
-        user = super().get_user(validated_token)
-        if not stamp_matches(validated_token, user):
-            raise exceptions.AuthenticationFailed(
-                _("Token is no longer valid."), code="token_not_valid"
-            )
-        return user
 
 
 class BankClient:
@@ -67,22 +55,20 @@ class BankTokenAuthentication(authentication.BaseAuthentication):
         return self.keyword
 
 
-def _declared_scheme(name: str) -> dict:
-    """The scheme as declared once in `SPECTACULAR_SETTINGS`."""
-    return settings.SPECTACULAR_SETTINGS["APPEND_COMPONENTS"]["securitySchemes"][name]
+class IsBank(BasePermission):
+    """Only a request authenticated with a bank token (`request.auth` is the bank)."""
 
+    message = "A bank token is required."
 
-class PartnerJWTScheme(OpenApiAuthenticationExtension):
-    target_class = "config.authentication.JWTAuthentication"
-    name = "jwtAuth"
-
-    def get_security_definition(self, auto_schema):
-        return _declared_scheme(self.name)
+    def has_permission(self, request, view) -> bool:
+        return isinstance(request.auth, Bank)
 
 
 class BankTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "config.authentication.BankTokenAuthentication"
+    """The scheme as declared once in `SPECTACULAR_SETTINGS` (so it is there before any use)."""
+
+    target_class = "catalog.authentication.BankTokenAuthentication"
     name = "bankToken"
 
     def get_security_definition(self, auto_schema):
-        return _declared_scheme(self.name)
+        return settings.SPECTACULAR_SETTINGS["APPEND_COMPONENTS"]["securitySchemes"][self.name]

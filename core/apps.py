@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """The bottom layer every app may use and that uses no app: error types and the exception
+    handler, pagination, parsers, throttles and the shared rate counters, middleware, health.
+
+    Nothing here knows partners, banks or applications; see STYLE.md's layers."""
+
+    name = "core"
+    verbose_name = "Platform"
