@@ -1,35 +1,25 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models, router, transaction
-from django.db.models import Value
 from django.db.models.functions import Lower
 from django.utils import timezone
+
+from core.lookups import same_text
 
 #: What a token's stamp covers (`accounts.tokens`): a change of any of them ends earlier tokens.
 CREDENTIAL_FIELDS = ("password", "username", "phone", "is_active")
 
 
 class PartnerQuerySet(models.QuerySet):
-    """Lookups by username and e-mail that compare exactly as the unique constraints do.
-
-    The constraints are on `LOWER(username)` and `LOWER(email)`; `__iexact` compares
-    `UPPER(...)` on PostgreSQL, which disagrees for some letters (the long s, U+017F, and `s`
-    have one upper case but two lower cases). Both sides are lowered by the database here, so a
-    check, the constraint and sign-in always agree, and a lookup can never match two rows.
-    """
+    """Lookups by username and e-mail that compare exactly as the unique constraints do
+    (`core.lookups.same_text`), so that a lookup can never match two rows."""
 
     def with_username(self, username: str):
-        return self.alias(username_lower=Lower("username")).filter(
-            username_lower=Lower(Value(username))
-        )
+        return self.filter(same_text("username", username))
 
     def with_email(self, email: str):
         """Never the partners without an e-mail; `email <> ''` also lets PostgreSQL use the
         constraint's (partial) index."""
-        return (
-            self.exclude(email="")
-            .alias(email_lower=Lower("email"))
-            .filter(email_lower=Lower(Value(email)))
-        )
+        return self.exclude(email="").filter(same_text("email", email))
 
 
 class PartnerManager(UserManager.from_queryset(PartnerQuerySet)):

@@ -1,0 +1,12 @@
+"""The base of the bank API's views: `Authorization: Bank <token>` only (see `core.api`)."""
+
+from catalog.authentication import BankTokenAuthentication, IsBank
+from core.api import ScopedQuerysetMixin
+
+
+class BankEndpoint(ScopedQuerysetMixin):
+    """A bank's token; `request.auth` is the bank. Banks are not throttled per partner."""
+
+    authentication_classes = [BankTokenAuthentication]
+    permission_classes = [IsBank]
+    throttle_classes: list = []
