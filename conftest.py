@@ -4,6 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import PASSWORD, UserFactory
+from tests.clients import bearer_client
 
 
 @pytest.fixture(autouse=True)
@@ -25,15 +26,6 @@ def partner(db):
 @pytest.fixture
 def partner_password() -> str:
     return PASSWORD
-
-
-def bearer_client(user) -> APIClient:
-    """An APIClient that sends a fresh access token of `user`."""
-    from accounts.tokens import issue_token_pair
-
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {issue_token_pair(user)['access']}")
-    return client
 
 
 @pytest.fixture

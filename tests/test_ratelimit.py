@@ -126,8 +126,8 @@ def test_forged_forwarded_for_does_not_escape_the_throttle(store, settings, api_
 @pytest.mark.django_db
 def test_a_partners_changes_are_throttled_per_partner_and_reads_are_not(store, settings):
     """Guessing invite codes (or probing taken e-mails) is bounded per partner."""
-    from conftest import bearer_client
     from referrals.models import Referral
+    from tests.clients import bearer_client
 
     settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "partner_write": "3/min"}
     client = bearer_client(UserFactory())

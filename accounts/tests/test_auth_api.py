@@ -12,7 +12,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from accounts.tests.factories import PASSWORD, UserFactory
 from accounts.tokens import STAMP_CLAIM, issue_token_pair, token_stamp
 from catalog.tests.factories import BankFactory
-from conftest import bearer_client
+from tests.clients import bearer_client
 
 User = get_user_model()
 pytestmark = pytest.mark.django_db

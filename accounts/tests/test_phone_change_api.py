@@ -9,7 +9,7 @@ from accounts.tests.factories import UserFactory
 from accounts.tests.test_phone_auth_api import OTHER_PHONE, PHONE, Outbox, send, signed_in, wrong
 from accounts.tests.test_token_revival import assert_alive, assert_dead
 from accounts.tokens import issue_token_pair
-from conftest import bearer_client
+from tests.clients import bearer_client
 
 User = get_user_model()
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ from rest_framework.test import APIClient
 
 from accounts.tests.factories import PASSWORD, UserFactory
 from catalog.tests.factories import BankFactory
-from conftest import bearer_client
+from tests.clients import bearer_client
 
 User = get_user_model()
 pytestmark = pytest.mark.django_db

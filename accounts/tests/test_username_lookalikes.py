@@ -13,7 +13,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.serializers import ProfileUpdateSerializer, RegisterSerializer
 from accounts.tests.factories import PASSWORD, UserFactory
-from conftest import bearer_client
+from tests.clients import bearer_client
 from tests.concurrency import run_at_once, skip_unless_postgresql
 
 User = get_user_model()

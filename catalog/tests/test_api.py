@@ -4,7 +4,7 @@ import pytest
 
 from accounts.tests.factories import UserFactory
 from catalog.tests.factories import BankFactory, CategoryFactory, ProductFactory
-from conftest import bearer_client
+from tests.clients import bearer_client
 
 pytestmark = pytest.mark.django_db
 

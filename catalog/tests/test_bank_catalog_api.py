@@ -6,7 +6,7 @@ import yaml
 from catalog.models import Category, Product
 from catalog.services import bank_issue_token
 from catalog.tests.factories import BankFactory, ProductFactory
-from conftest import bearer_client
+from tests.clients import bearer_client
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,9 @@ from rest_framework.test import APIClient
 
 from catalog.services import bank_issue_token
 from catalog.tests.factories import BankFactory, ProductFactory
-from conftest import bearer_client
 from orders.models import ChangeSource, Order, OrderStatusChange
 from orders.tests.factories import DraftFactory, OrderFactory
+from tests.clients import bearer_client
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,10 @@ from django.utils import timezone
 from accounts.tests.factories import UserFactory
 from catalog.services import bank_issue_token
 from catalog.tests.factories import BankFactory, ProductFactory
-from conftest import bearer_client
 from orders.models import Order, OrderStatusChange
 from orders.tests.factories import DraftFactory, OrderFactory
 from orders.tests.helpers import at, bank_client, confirm, detail, moment, snapshot
+from tests.clients import bearer_client
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from rest_framework.test import APIClient
 from accounts.tests.factories import UserFactory
 from catalog.services import bank_issue_token
 from catalog.tests.factories import ProductFactory
-from conftest import bearer_client
 from orders.tests.factories import DraftFactory, OrderFactory
 from orders.tests.helpers import moment
+from tests.clients import bearer_client
 
 pytestmark = pytest.mark.django_db
 

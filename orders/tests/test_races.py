@@ -9,9 +9,9 @@ from rest_framework.test import APIClient
 from accounts.tests.factories import UserFactory
 from catalog.services import bank_issue_token
 from catalog.tests.factories import ProductFactory
-from conftest import bearer_client
 from orders.models import Order, OrderStatus, OrderStatusChange
 from orders.tests.factories import DraftFactory, OrderFactory
+from tests.clients import bearer_client
 from tests.concurrency import run_at_once, skip_unless_postgresql
 
 pytestmark = pytest.mark.django_db(transaction=True)

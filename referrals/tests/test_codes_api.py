@@ -9,9 +9,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
-from conftest import bearer_client
 from referrals.models import InviteCode
 from referrals.tests.factories import InviteCodeFactory, personal_code
+from tests.clients import bearer_client
 
 pytestmark = pytest.mark.django_db
 

@@ -3,10 +3,10 @@
 import pytest
 
 from accounts.tests.factories import UserFactory
-from conftest import bearer_client
 from referrals import selectors
 from referrals.models import InviteCode, Referral
 from referrals.tests.factories import personal_code
+from tests.clients import bearer_client
 from tests.concurrency import run_at_once, skip_unless_postgresql
 
 pytestmark = pytest.mark.django_db(transaction=True)

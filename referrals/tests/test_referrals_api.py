@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from conftest import bearer_client
 from referrals.models import InviteCode, Referral
 from referrals.tests.factories import InviteCodeFactory, ReferralFactory, personal_code
+from tests.clients import bearer_client
 
 User = get_user_model()
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
-from conftest import bearer_client
 from referrals.models import InviteCode, Referral
+from tests.clients import bearer_client
 
 ANNA, BORIS, CLARA = "+79991234567", "+79997654321", "+79990001122"
 NEW_NUMBER = "+79995554433"
