@@ -166,7 +166,7 @@ def bench_orders(client, anonymous, partner, bank, product_id) -> None:
 def bench_import() -> None:
     """The largest catalogue a bank may send: 5,000 products, imported then re-imported."""
     try:
-        from catalog.services import catalog_import
+        from catalog.importing import catalog_import
     except ImportError:
         return
     lines = ["bank: Bench Import Bank", "categories:", "  - {id: c, name: Bench cards}"]

@@ -6,6 +6,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from catalog import services
+from catalog.errors import CatalogImportError
+from catalog.importing import MAX_CATALOG_BYTES, catalog_import
 from catalog.models import Bank, Category, Product
 
 
@@ -73,13 +75,10 @@ class BankAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                summary = services.catalog_import(
-                    source=upload.read(services.MAX_CATALOG_BYTES + 1), bank=bank
-                )
-            except services.CatalogImportError as exc:
-                for key, problems in exc.errors.items():
-                    for problem in problems:
-                        self.message_user(request, f"{key}: {problem}", messages.ERROR)
+                summary = catalog_import(source=upload.read(MAX_CATALOG_BYTES + 1), bank=bank)
+            except CatalogImportError as exc:
+                for line in exc.lines():
+                    self.message_user(request, line, messages.ERROR)
             else:
                 counts = summary.as_dict()
                 self.message_user(

@@ -6,9 +6,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from catalog import selectors, services
+from catalog import selectors
 from catalog.authentication import BankTokenAuthentication, IsBank
 from catalog.filters import ProductFilter
+from catalog.importing import catalog_import
 from catalog.models import Product
 from catalog.serializers import (
     BankSerializer,
@@ -124,5 +125,5 @@ class BankCatalogImportView(APIView):
             if upload is None or not hasattr(upload, "read"):
                 raise ValidationError({"file": [NO_CATALOGUE]})
             source = upload.read()
-        summary = services.catalog_import(source=source, bank=request.auth)
+        summary = catalog_import(source=source, bank=request.auth)
         return Response(summary.as_dict())

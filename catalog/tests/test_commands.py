@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from catalog.importing import MAX_CATALOG_BYTES
 from catalog.models import Bank, Product, hash_bank_token
 from catalog.selectors import bank_by_token
-from catalog.services import MAX_CATALOG_BYTES
 from catalog.tests.factories import BankFactory
-from catalog.tests.test_import import catalog_source, db_snapshot, product_item
+from catalog.tests.helpers import catalog_source, db_snapshot, product_item
 
 pytestmark = pytest.mark.django_db
 

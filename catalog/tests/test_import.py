@@ -9,67 +9,30 @@ import pytest
 import yaml
 from django.db import connection
 
-from catalog import services
-from catalog.models import Bank, Category, Product
-from catalog.services import (
+from catalog.errors import CatalogImportError, CatalogTooLarge
+from catalog.importing import (
     MAX_CATALOG_BYTES,
-    PERCENT_ERROR,
-    CatalogImportError,
-    CatalogTooLarge,
     catalog_import,
     catalog_yaml_load,
+    loader,
+    validation,
 )
+from catalog.importing.validation import PERCENT_ERROR
+from catalog.models import Bank, Category, Product
 from catalog.tests.factories import BankFactory, CategoryFactory, ProductFactory
+from catalog.tests.helpers import BANK, catalog_data, catalog_source, db_snapshot, product_item
 from core.exceptions import exception_handler
 
 pytestmark = pytest.mark.django_db
 
-BANK = "Example Bank"
-
 LOADERS = [
-    pytest.param(services.PurePythonCatalogLoader, id="pure-python"),
+    pytest.param(loader.PurePythonCatalogLoader, id="pure-python"),
     *(
-        [pytest.param(services.LibyamlCatalogLoader, id="libyaml")]
-        if hasattr(services, "LibyamlCatalogLoader")
+        [pytest.param(loader.LibyamlCatalogLoader, id="libyaml")]
+        if hasattr(loader, "LibyamlCatalogLoader")
         else []
     ),
 ]
-
-
-def product_item(**fields) -> dict:
-    """One valid product of a catalogue file, with `fields` changed."""
-    return {
-        "id": "cashback-card",
-        "name": "Cashback card",
-        "category": "cards",
-        "percent_user": 1.5,
-        "percent_bank": 3,
-        "description": "Up to 5% back",
-        **fields,
-    }
-
-
-def catalog_data(*, bank: object = BANK, categories=None, products=None) -> dict:
-    return {
-        "bank": bank,
-        "categories": [{"id": "cards", "name": "Credit cards"}]
-        if categories is None
-        else categories,
-        "products": [product_item()] if products is None else products,
-    }
-
-
-def catalog_source(**kwargs) -> str:
-    return yaml.safe_dump(catalog_data(**kwargs), sort_keys=False, allow_unicode=True)
-
-
-def db_snapshot() -> dict:
-    """Every row an import may touch, to prove a refused import changed nothing."""
-    return {
-        "banks": list(Bank.objects.order_by("pk").values_list()),
-        "categories": list(Category.objects.order_by("pk").values_list()),
-        "products": list(Product.objects.order_by("pk").values_list()),
-    }
 
 
 def import_refused(source: str | bytes, **kwargs) -> CatalogImportError:
@@ -641,7 +604,7 @@ def test_error_list_is_capped(imported_bank):
 
     errors = import_refused(catalog_source(products=products)).as_data()
 
-    assert len(errors) == services.MAX_CATALOG_ERRORS + 1
+    assert len(errors) == validation.MAX_CATALOG_ERRORS + 1
     assert errors["products[0].percent_user"] == [PERCENT_ERROR]
     assert "products[99].percent_user" not in errors
     assert errors["file"] == ["Only the first 50 errors are listed."]
@@ -661,7 +624,7 @@ def test_import_error_renders_as_drf_validation_shape():
 
 
 def test_more_products_than_the_limit_are_refused(imported_bank, monkeypatch):
-    monkeypatch.setattr(services, "MAX_CATALOG_PRODUCTS", 3)
+    monkeypatch.setattr(validation, "MAX_CATALOG_PRODUCTS", 3)
     products = [product_item(id=n, name=f"P{n}") for n in range(4)]
 
     error = import_refused(catalog_source(products=products))
@@ -671,7 +634,7 @@ def test_more_products_than_the_limit_are_refused(imported_bank, monkeypatch):
 
 
 def test_exactly_the_limit_of_products_is_accepted(monkeypatch):
-    monkeypatch.setattr(services, "MAX_CATALOG_PRODUCTS", 3)
+    monkeypatch.setattr(validation, "MAX_CATALOG_PRODUCTS", 3)
     products = [product_item(id=n, name=f"P{n}") for n in range(3)]
 
     assert (
@@ -681,7 +644,7 @@ def test_exactly_the_limit_of_products_is_accepted(monkeypatch):
 
 
 def test_product_limit_is_five_thousand_and_size_limit_one_mebibyte():
-    assert services.MAX_CATALOG_PRODUCTS == 5000
+    assert validation.MAX_CATALOG_PRODUCTS == 5000
     assert MAX_CATALOG_BYTES == 1024 * 1024
 
 

@@ -5,7 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from catalog.services import MAX_CATALOG_BYTES, CatalogImportError, catalog_import
+from catalog.errors import CatalogImportError
+from catalog.importing import MAX_CATALOG_BYTES, catalog_import
 
 
 class Command(BaseCommand):
@@ -28,12 +29,8 @@ class Command(BaseCommand):
         try:
             summary = catalog_import(source=source, create_bank=True)
         except CatalogImportError as exc:
-            lines = [
-                f"  {key}: {message}"
-                for key, messages in exc.as_data().items()
-                for message in messages
-            ]
-            raise CommandError("Catalogue not imported:\n" + "\n".join(lines)) from None
+            lines = "\n".join(f"  {line}" for line in exc.lines())
+            raise CommandError("Catalogue not imported:\n" + lines) from None
         if summary.bank_created:
             self.stderr.write(f"Created bank {summary.bank.name!r}.")
         self.stdout.write(json.dumps(summary.as_dict()))

@@ -3,7 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from catalog.services import BANK_NAME_MAX_LENGTH, bank_get_or_create, bank_issue_token
+from catalog.importing import BANK_NAME_MAX_LENGTH
+from catalog.services import bank_get_or_create, bank_issue_token
 
 
 class Command(BaseCommand):

@@ -8,7 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 
-from catalog.services import bank_issue_token, catalog_import
+from catalog.importing import catalog_import
+from catalog.services import bank_issue_token
 from orders import services as order_services
 from orders.models import Order
 
