@@ -1,8 +1,12 @@
+"""The catalogue: banks, the product categories they share, and the banks' products."""
+
 import hashlib
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+
+from core.lookups import same_text
 
 PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 
@@ -16,6 +20,13 @@ def hash_bank_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+class BankQuerySet(models.QuerySet):
+    def named(self, name: str) -> "BankQuerySet":
+        """The bank called `name` regardless of case: the rule of the unique constraint on
+        `Lower("name")`, so a look-up and the constraint never disagree (`core.lookups`)."""
+        return self.filter(same_text("name", name))
+
+
 class Bank(models.Model):
     """A bank whose products partners sell; it talks to the platform with its secret token."""
 
@@ -24,6 +35,8 @@ class Bank(models.Model):
     token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     token_issued_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = BankQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -27,7 +27,7 @@ def bank_issue_token(*, bank: Bank) -> str:
 def bank_get_or_create(*, name: str) -> tuple[Bank, bool]:
     """The bank called `name` regardless of case, created (active) when missing."""
     name = name.strip()
-    bank = Bank.objects.filter(name__iexact=name).first()
+    bank = Bank.objects.named(name).first()
     if bank is not None:
         return bank, False
     return Bank.objects.create(name=name), True

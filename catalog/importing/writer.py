@@ -60,7 +60,7 @@ class ImportSummary:
 def _catalog_bank(*, name: str, create: bool) -> tuple[Bank, bool]:
     """The bank the file names; only the command may create one (the API knows its bank)."""
     if not create:
-        bank = Bank.objects.filter(name__iexact=name).first()
+        bank = Bank.objects.named(name).first()
         if bank is None:
             raise CatalogImportError({"bank": [f"No bank called {name!r}."]})
         return bank, False
@@ -69,7 +69,7 @@ def _catalog_bank(*, name: str, create: bool) -> tuple[Bank, bool]:
             return bank_get_or_create(name=name)
     except IntegrityError:
         # A concurrent import created the same bank a moment ago: its row is the one to use.
-        return Bank.objects.get(name__iexact=name), False
+        return Bank.objects.named(name).get(), False
 
 
 def _categories_by_name() -> dict[str, Category]:
