@@ -1,3 +1,6 @@
+"""The admin of banks, categories and products. A bank's page imports a catalogue file through
+the same `catalog_import` as the bank API and the `import_catalog` command."""
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count

@@ -1,16 +1,20 @@
+"""The catalogue's API: public lists of banks and categories, the products a partner may
+sell, and a bank's catalogue upload. Each view validates, calls one selector or service and
+serializes; authentication, permissions and throttles come from its base (`core.api`,
+`catalog.api`)."""
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import MultiPartParser
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog import selectors
-from catalog.authentication import BankTokenAuthentication, IsBank
+from catalog.api import BankEndpoint
 from catalog.filters import ProductFilter
 from catalog.importing import catalog_import
-from catalog.models import Product
+from catalog.models import Bank, Category, Product
 from catalog.serializers import (
     BankSerializer,
     CatalogImportRequestSerializer,
@@ -18,28 +22,27 @@ from catalog.serializers import (
     CategorySerializer,
     ProductItemSerializer,
 )
+from core.api import PartnerEndpoint, PublicEndpoint
 from core.parsers import ApplicationYAMLBytesParser, TextYAMLBytesParser, YAMLBytesParser
 
 
-class BankListView(generics.ListAPIView):
+class BankListView(PublicEndpoint, generics.ListAPIView):
     """Active banks, for example for the registration form."""
 
+    model = Bank
     serializer_class = BankSerializer
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
 
-    def get_queryset(self):
+    def scoped_queryset(self):
         return selectors.banks_active()
 
 
-class CategoryListView(generics.ListAPIView):
+class CategoryListView(PublicEndpoint, generics.ListAPIView):
     """Active product categories."""
 
+    model = Category
     serializer_class = CategorySerializer
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
 
-    def get_queryset(self):
+    def scoped_queryset(self):
         return selectors.categories_active()
 
 
@@ -58,48 +61,41 @@ PRODUCT_ITEM_COLUMNS = (
 )
 
 
+class PartnerProductEndpoint(PartnerEndpoint):
+    """The products this partner may sell, as their items show them."""
+
+    model = Product
+    serializer_class = ProductItemSerializer
+
+    def scoped_queryset(self):
+        return selectors.products_available_to(partner=self.request.user).only(
+            *PRODUCT_ITEM_COLUMNS
+        )
+
+
 @extend_schema(tags=["products"])
-class ProductListView(generics.ListAPIView):
+class ProductListView(PartnerProductEndpoint, generics.ListAPIView):
     """Products this partner may sell, each with its referral link."""
 
-    serializer_class = ProductItemSerializer
     filterset_class = ProductFilter
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Product.objects.none()
-        return selectors.products_available_to(partner=self.request.user).only(
-            *PRODUCT_ITEM_COLUMNS
-        )
 
 
 @extend_schema(tags=["products"])
-class ProductDetailView(generics.RetrieveAPIView):
+class ProductDetailView(PartnerProductEndpoint, generics.RetrieveAPIView):
     """One product this partner may sell; 404 when it may not."""
-
-    serializer_class = ProductItemSerializer
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Product.objects.none()
-        return selectors.products_available_to(partner=self.request.user).only(
-            *PRODUCT_ITEM_COLUMNS
-        )
 
 
 NO_CATALOGUE = "No catalogue: send the YAML as the body or as the multipart field `file`."
 
 
 @extend_schema(tags=["bank"])
-class BankCatalogImportView(APIView):
+class BankCatalogImportView(BankEndpoint, APIView):
     """A bank uploads its whole catalogue; products missing from it are deactivated.
 
     The YAML comes as the body (`application/x-yaml`, `application/yaml` or `text/yaml`) or as
     the multipart field `file`. Anything else is a 415; a body over 1 MiB a 413 (before it is read).
     """
 
-    authentication_classes = [BankTokenAuthentication]
-    permission_classes = [IsBank]
     parser_classes = [
         YAMLBytesParser,
         ApplicationYAMLBytesParser,

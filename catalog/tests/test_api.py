@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 
 from accounts.tests.factories import UserFactory
+from catalog.services import bank_issue_token
 from catalog.tests.factories import BankFactory, CategoryFactory, ProductFactory
 from tests.clients import bearer_client
 
@@ -29,8 +30,6 @@ def test_banks_lists_active_banks_without_authentication(api_client):
 
 
 def test_banks_never_expose_token_fields(api_client):
-    from catalog.services import bank_issue_token
-
     bank = BankFactory()
     token = bank_issue_token(bank=bank)
 
@@ -38,6 +37,13 @@ def test_banks_never_expose_token_fields(api_client):
 
     assert token not in text
     assert "token" not in text
+
+
+@pytest.mark.parametrize("url", ["/api/banks/", "/api/categories/"])
+def test_public_lists_ignore_a_stale_authorization_header(api_client, url):
+    api_client.credentials(HTTP_AUTHORIZATION="Bearer not-a-token")
+
+    assert api_client.get(url).status_code == 200
 
 
 def test_categories_lists_active_categories(api_client):

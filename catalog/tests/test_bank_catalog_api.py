@@ -6,7 +6,7 @@ import yaml
 from catalog.models import Category, Product
 from catalog.services import bank_issue_token
 from catalog.tests.factories import BankFactory, ProductFactory
-from tests.clients import bearer_client
+from tests import clients
 
 pytestmark = pytest.mark.django_db
 
@@ -38,9 +38,8 @@ def bank():
 
 
 @pytest.fixture
-def bank_client(bank, api_client):
-    api_client.credentials(HTTP_AUTHORIZATION=f"Bank {bank_issue_token(bank=bank)}")
-    return api_client
+def bank_client(bank):
+    return clients.bank_client(bank)
 
 
 def snapshot() -> list:
@@ -75,6 +74,13 @@ def test_import_from_multipart_file(bank_client, bank):
 
     assert response.status_code == 200
     assert Product.objects.filter(bank=bank).count() == 1
+
+
+def test_imports_are_not_counted_as_partner_writes(bank_client, settings):
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "partner_write": "1/min"}
+
+    for _ in range(3):
+        assert post_yaml(bank_client, catalogue("Example Bank")).status_code == 200
 
 
 def test_multipart_without_file_is_400(bank_client):
@@ -254,7 +260,7 @@ def test_without_a_valid_bank_token_is_401(api_client, bank, header):
 
 
 def test_partner_token_is_refused(partner, bank):
-    response = post_yaml(bearer_client(partner), catalogue("Example Bank"))
+    response = post_yaml(clients.bearer_client(partner), catalogue("Example Bank"))
 
     assert response.status_code == 401
     assert "Authorization: Bank <token>" in response.json()["detail"]
