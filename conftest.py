@@ -3,7 +3,8 @@ import uuid
 import pytest
 from rest_framework.test import APIClient
 
-from accounts.tests.factories import PASSWORD, UserFactory
+from accounts.tests.factories import PASSWORD
+from referrals.tests.factories import PartnerFactory
 from tests.clients import bearer_client
 
 
@@ -20,7 +21,8 @@ def api_client() -> APIClient:
 
 @pytest.fixture
 def partner(db):
-    return UserFactory()
+    """A partner as a sign-up leaves it, personal invite code included."""
+    return PartnerFactory()
 
 
 @pytest.fixture

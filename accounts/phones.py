@@ -2,7 +2,6 @@
 
 import phonenumbers
 from django.conf import settings
-from rest_framework import serializers
 
 INVALID_PHONE = "Enter a valid phone number."
 
@@ -30,20 +29,3 @@ def mask_phone(phone: str | None) -> str | None:
     if not phone:
         return phone
     return f"{phone[:5]}***{phone[-4:]}" if len(phone) > 9 else "***"
-
-
-class PhoneNumberField(serializers.CharField):
-    """A DRF field that validates a phone number and gives it back in E.164."""
-
-    default_error_messages = {"invalid_phone": INVALID_PHONE}
-
-    def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("max_length", 40)
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data) -> str:
-        value = super().to_internal_value(data)
-        normalized = normalize_phone(value)
-        if normalized is None:
-            self.fail("invalid_phone")
-        return normalized

@@ -1,67 +1,15 @@
-import unicodedata
+"""Input and output shapes of partners' own endpoints (sign-up, tokens, profile changes)."""
 
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import RegexValidator
 from rest_framework import serializers
 
-from accounts.phones import PhoneNumberField
+from accounts import selectors
+from accounts.errors import EMAIL_TAKEN, USERNAME_TAKEN
+from accounts.fields import BankIdField, PhoneNumberField, UsernameField
 from catalog.models import Bank
 
 User = get_user_model()
-
-# The model's own check (letters, digits and @.+-_), without its case-sensitive uniqueness,
-# which the serializers check regardless of case. A username is part of the partner's links,
-# so one of dots alone (`..`) is refused too.
-USERNAME_VALIDATORS = [
-    UnicodeUsernameValidator(),
-    RegexValidator(
-        r"^\.+$", inverse_match=True, message="A username cannot be made of dots alone."
-    ),
-]
-
-USERNAME_MAX_LENGTH = User._meta.get_field("username").max_length
-USERNAME_HELP = (
-    "Letters, digits and @.+-_ only; unique regardless of letter case. Stored NFKC-normalised "
-    "(`ﬁnn` is `finn`)."
-)
-
-
-class UsernameField(serializers.CharField):
-    """A username, NFKC-normalised before any check, as Django's own forms do.
-
-    Without it, names that look alike but differ in code points (`ﬁnn` and `finn`; `sam` spelt
-    with the long s, U+017F, and `sam`) could be registered side by side, whatever the
-    database thinks of their case.
-    """
-
-    def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("max_length", USERNAME_MAX_LENGTH)
-        kwargs.setdefault("validators", USERNAME_VALIDATORS)
-        kwargs.setdefault("help_text", USERNAME_HELP)
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data) -> str:
-        return unicodedata.normalize("NFKC", super().to_internal_value(data))
-
-
-class BankIdField(serializers.PrimaryKeyRelatedField):
-    """A bank's id: a JSON integer or a string of digits, nothing else.
-
-    DRF's own field passes anything to `int()`: `1.5` became bank 1 and `1e400` (infinity) an
-    `OverflowError`, a 500.
-    """
-
-    def to_internal_value(self, data):
-        if isinstance(data, str) and data.isascii() and data.isdigit():
-            if len(data) > 20:  # more than any id can have: spare int() a huge string
-                self.fail("does_not_exist", pk_value=f"{data[:20]}...")
-            data = int(data)
-        if isinstance(data, bool) or not isinstance(data, int):
-            self.fail("incorrect_type", data_type=type(data).__name__)
-        return super().to_internal_value(data)
-
 
 INVITE_CODE_HELP = (
     "An invite code (4-32 characters, any letter case): its owner becomes the referrer."
@@ -102,13 +50,13 @@ class RegisterSerializer(serializers.ModelSerializer):
         extra_kwargs = {"email": {"required": False}}
 
     def validate_username(self, value: str) -> str:
-        if User.objects.with_username(value).exists():
-            raise serializers.ValidationError("A user with that username already exists.")
+        if selectors.username_taken(username=value):
+            raise serializers.ValidationError(USERNAME_TAKEN)
         return value
 
     def validate_email(self, value: str) -> str:
-        if value and User.objects.with_email(value).exists():
-            raise serializers.ValidationError("A user with that e-mail already exists.")
+        if selectors.email_taken(email=value):
+            raise serializers.ValidationError(EMAIL_TAKEN)
         return value
 
     def validate(self, attrs: dict) -> dict:
@@ -149,50 +97,6 @@ class TokenVerifyInputSerializer(serializers.Serializer):
     token = serializers.CharField()
 
 
-class ProfileBankSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-
-
-class ProfileReferralSerializer(serializers.Serializer):
-    username = serializers.CharField()
-    phone = serializers.CharField(allow_null=True, help_text="Masked: +7999***4567")
-
-
-class ProfileUserSerializer(serializers.Serializer):
-    """The profile's "User" item (documentation of `accounts.selectors.profile_user_item`)."""
-
-    id = serializers.IntegerField()
-    username = serializers.CharField()
-    email = serializers.EmailField(allow_blank=True)
-    phone = serializers.CharField(allow_null=True, help_text="E.164")
-    bank = ProfileBankSerializer(allow_null=True)
-    first_name = serializers.CharField(allow_blank=True)
-    last_name = serializers.CharField(allow_blank=True)
-    invite_code = serializers.CharField(allow_null=True, help_text="The partner's active code")
-    activated_code = serializers.CharField(allow_null=True, help_text="The code it entered")
-    referrals_count = serializers.IntegerField()
-    referrals = ProfileReferralSerializer(many=True, help_text="The 100 most recent")
-
-
-class ProfileResponseSerializer(serializers.Serializer):
-    """`GET /api/profile/`; the sections other apps register are documented by them."""
-
-    def get_fields(self):
-        from accounts.selectors import profile_section_schemas
-
-        fields = {"User": ProfileUserSerializer(many=True)}
-        for name, make_field in profile_section_schemas().items():
-            fields[name] = make_field()
-        return fields
-
-
-class ProfileUpdatedSerializer(serializers.Serializer):
-    User = ProfileUserSerializer(many=True)
-    access = serializers.CharField(required=False, help_text="Only when earlier tokens ended")
-    refresh = serializers.CharField(required=False, help_text="Only when earlier tokens ended")
-
-
 class ProfileUpdateSerializer(serializers.ModelSerializer):
     """What a partner may change about itself; anything else in the body is ignored."""
 
@@ -224,15 +128,13 @@ class ProfileUpdateSerializer(serializers.ModelSerializer):
         return attrs
 
     def validate_username(self, value: str) -> str:
-        taken = User.objects.with_username(value).exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise serializers.ValidationError("A user with that username already exists.")
+        if selectors.username_taken(username=value, by_other_than=self.instance):
+            raise serializers.ValidationError(USERNAME_TAKEN)
         return value
 
     def validate_email(self, value: str) -> str:
-        taken = User.objects.with_email(value).exclude(pk=self.instance.pk)
-        if value and taken.exists():
-            raise serializers.ValidationError("A user with that e-mail already exists.")
+        if selectors.email_taken(email=value, by_other_than=self.instance):
+            raise serializers.ValidationError(EMAIL_TAKEN)
         return value
 
 
@@ -268,17 +170,3 @@ class PhoneVerifySerializer(serializers.Serializer):
         max_length=32,
         help_text=INVITE_CODE_HELP + " Only used when this sign-in registers the partner.",
     )
-
-
-class PhoneSignInUserSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    username = serializers.CharField()
-    phone = serializers.CharField(help_text="E.164")
-    invite_code = serializers.CharField(allow_null=True, help_text="The partner's active code")
-
-
-class PhoneSignInSerializer(serializers.Serializer):
-    access = serializers.CharField()
-    refresh = serializers.CharField()
-    created = serializers.BooleanField(help_text="True when this sign-in registered the partner")
-    user = PhoneSignInUserSerializer()

@@ -15,19 +15,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from rest_framework import status
 
+from accounts.errors import SmsDeliveryError
 from accounts.phones import mask_phone
-from core.errors import ApplicationError
 
 logger = logging.getLogger(__name__)
-
-
-class SmsDeliveryError(ApplicationError):
-    """The SMS could not be handed over: the client should simply try again later."""
-
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = "Could not send the code, try again later."
 
 
 def _send_console(*, to: str, text: str) -> None:

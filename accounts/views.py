@@ -1,68 +1,31 @@
+"""Partners' tokens, one-time codes and password. Sign-up and the profile, which also show
+what other apps know of the partner, are in `partners.views`."""
+
 from django.conf import settings
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import selectors, services
+from accounts import phone_codes, services, tokens
+from accounts.api import AuthEndpoint
 from accounts.serializers import (
-    PartnerCreatedSerializer,
     PasswordChangeSerializer,
     PhoneCodeRequestSerializer,
     PhoneCodeSentSerializer,
-    PhoneSignInSerializer,
-    PhoneVerifySerializer,
-    ProfileResponseSerializer,
-    ProfileUpdatedSerializer,
-    ProfileUpdateSerializer,
     RefreshInputSerializer,
-    RegisterSerializer,
     TokenObtainSerializer,
     TokenPairSerializer,
     TokenVerifyInputSerializer,
 )
-from accounts.tokens import issue_token_pair
+from core.api import PartnerEndpoint
 from core.throttling import AuthThrottle, SharedRateThrottle
 
 INVALID_CREDENTIALS = "No active account found with the given credentials."
 
 
-class PublicAuthView(APIView):
-    """Base of the sign-up and token endpoints: no authentication, throttled per client IP."""
-
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
-    throttle_classes = [AuthThrottle]
-
-    def get_authenticate_header(self, request) -> str:
-        return 'Bearer realm="api"'
-
-
-class RegisterView(PublicAuthView):
-    @extend_schema(
-        request=RegisterSerializer,
-        responses={201: PartnerCreatedSerializer},
-        summary="Register a partner with a username and password",
-    )
-    def post(self, request):
-        serializer = RegisterSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        user = services.partner_register(
-            username=data["username"],
-            password=data["password"],
-            email=data.get("email", ""),
-            first_name=data.get("first_name", ""),
-            last_name=data.get("last_name", ""),
-            bank=data.get("bank"),
-            invite_code=data.get("invite_code") or None,
-        )
-        return Response(PartnerCreatedSerializer(user).data, status=status.HTTP_201_CREATED)
-
-
-class PhoneCodeRequestView(PublicAuthView):
+class PhoneCodeRequestView(AuthEndpoint, APIView):
     """Send a one-time code by SMS; the same answer whether or not the phone is registered.
 
     Not under `THROTTLE_AUTH`: the code's own limits (resend pause, per-phone and per-IP
@@ -83,46 +46,19 @@ class PhoneCodeRequestView(PublicAuthView):
     def post(self, request):
         serializer = PhoneCodeRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.phone_code_send(
+        phone_codes.phone_code_send(
             phone=serializer.validated_data["phone"],
             client_ip=SharedRateThrottle().get_ident(request),
         )
-        body = {
-            "detail": services.PHONE_CODE_SENT,
+        sent = {
+            "detail": phone_codes.PHONE_CODE_SENT,
             "expires_in": settings.PHONE_CODE_TTL,
             "retry_after": settings.PHONE_CODE_RESEND_SECONDS,
         }
-        return Response(body, status=status.HTTP_202_ACCEPTED)
+        return Response(PhoneCodeSentSerializer(sent).data, status=status.HTTP_202_ACCEPTED)
 
 
-class PhoneVerifyView(PublicAuthView):
-    """Sign in with the code; the first success for a new phone registers the partner."""
-
-    @extend_schema(
-        request=PhoneVerifySerializer,
-        responses={
-            200: PhoneSignInSerializer,
-            400: OpenApiResponse(description="Invalid or expired code, or unusable invite code."),
-        },
-        summary="Sign in (or sign up) with a phone and its one-time code",
-    )
-    def post(self, request):
-        serializer = PhoneVerifySerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        result = services.phone_sign_in(
-            phone=data["phone"], code=data["code"], invite_code=data.get("invite_code") or None
-        )
-        item = selectors.profile_user_item(user=result.user)
-        body = {
-            **result.tokens,
-            "created": result.created,
-            "user": {key: item[key] for key in ("id", "username", "phone", "invite_code")},
-        }
-        return Response(body)
-
-
-class TokenObtainView(PublicAuthView):
+class TokenObtainView(AuthEndpoint, APIView):
     @extend_schema(
         request=TokenObtainSerializer,
         responses={200: TokenPairSerializer, 401: OpenApiResponse(description=INVALID_CREDENTIALS)},
@@ -139,10 +75,10 @@ class TokenObtainView(PublicAuthView):
         if user is None:
             # One answer for an unknown user, a wrong password and a deactivated account.
             return Response({"detail": INVALID_CREDENTIALS}, status=status.HTTP_401_UNAUTHORIZED)
-        return Response(issue_token_pair(user))
+        return Response(TokenPairSerializer(tokens.issue_token_pair(user)).data)
 
 
-class TokenRefreshView(PublicAuthView):
+class TokenRefreshView(AuthEndpoint, APIView):
     @extend_schema(
         request=RefreshInputSerializer,
         responses={200: TokenPairSerializer},
@@ -151,10 +87,11 @@ class TokenRefreshView(PublicAuthView):
     def post(self, request):
         serializer = RefreshInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        return Response(services.token_refresh(refresh=serializer.validated_data["refresh"]))
+        pair = tokens.token_refresh(refresh=serializer.validated_data["refresh"])
+        return Response(TokenPairSerializer(pair).data)
 
 
-class TokenVerifyView(PublicAuthView):
+class TokenVerifyView(AuthEndpoint, APIView):
     @extend_schema(
         request=TokenVerifyInputSerializer,
         responses={200: OpenApiResponse(description="The token is valid."), 401: None},
@@ -163,11 +100,11 @@ class TokenVerifyView(PublicAuthView):
     def post(self, request):
         serializer = TokenVerifyInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.token_verify(token=serializer.validated_data["token"])
+        tokens.token_verify(token=serializer.validated_data["token"])
         return Response({})
 
 
-class TokenLogoutView(PublicAuthView):
+class TokenLogoutView(AuthEndpoint, APIView):
     @extend_schema(
         request=RefreshInputSerializer,
         responses={204: None, 401: None},
@@ -176,54 +113,23 @@ class TokenLogoutView(PublicAuthView):
     def post(self, request):
         serializer = RefreshInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.token_logout(refresh=serializer.validated_data["refresh"])
+        tokens.token_logout(refresh=serializer.validated_data["refresh"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class ProfileView(APIView):
-    """The partner's profile, applications and earnings, with the seed's top-level keys."""
-
-    @extend_schema(responses={200: ProfileResponseSerializer})
-    def get(self, request):
-        return Response(selectors.partner_profile(user=request.user))
-
-
-class ProfileUpdateView(APIView):
-    """Change the partner's own name fields, and its phone with a code sent to the new number.
-
-    `bank`, `is_staff`, `password` are not writable.
-    """
-
-    def _update(self, request, *, partial: bool):
-        serializer = ProfileUpdateSerializer(request.user, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        tokens = services.partner_update(user=request.user, data=serializer.validated_data)
-        body: dict = {"User": [selectors.profile_user_item(user=request.user)]}
-        if tokens:
-            body.update(tokens)
-        return Response(body)
-
-    @extend_schema(request=ProfileUpdateSerializer, responses={200: ProfileUpdatedSerializer})
-    def put(self, request):
-        return self._update(request, partial=False)
-
-    @extend_schema(request=ProfileUpdateSerializer, responses={200: ProfileUpdatedSerializer})
-    def patch(self, request):
-        return self._update(request, partial=True)
-
-
-class PasswordChangeView(APIView):
+class PasswordChangeView(PartnerEndpoint, APIView):
     """A new password; every earlier token ends and a fresh pair comes back."""
 
+    # Counted per client IP like a sign-in (`THROTTLE_AUTH`): the old password is guessed here.
     throttle_classes = [AuthThrottle]
 
     @extend_schema(request=PasswordChangeSerializer, responses={200: TokenPairSerializer})
     def post(self, request):
         serializer = PasswordChangeSerializer(data=request.data, context={"user": request.user})
         serializer.is_valid(raise_exception=True)
-        tokens = services.partner_change_password(
+        pair = services.partner_change_password(
             user=request.user,
             old_password=serializer.validated_data["old_password"],
             new_password=serializer.validated_data["new_password"],
         )
-        return Response(tokens)
+        return Response(TokenPairSerializer(pair).data)

@@ -4,9 +4,10 @@ from catalog.authentication import BankTokenAuthentication, IsBank
 from core.api import ScopedQuerysetMixin
 
 
+# No class docstrings on these bases: drf-spectacular would show them as the description of
+# every operation whose view has none.
 class BankEndpoint(ScopedQuerysetMixin):
-    """A bank's token; `request.auth` is the bank. Banks are not throttled per partner."""
-
+    # A bank's token; `request.auth` is the bank. Banks are not throttled per partner.
     authentication_classes = [BankTokenAuthentication]
     permission_classes = [IsBank]
     throttle_classes: list = []

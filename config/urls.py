@@ -9,6 +9,7 @@ api_patterns = [
     path("", include("catalog.urls")),
     path("", include("referrals.urls")),
     path("", include("orders.urls")),
+    path("", include("partners.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path(

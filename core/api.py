@@ -11,6 +11,9 @@ Each mixes into DRF's `APIView` or a generic view: `class X(PartnerEndpoint, Lis
 List views name their `model` and implement `scoped_queryset()`, already limited to the caller
 (object permissions do not filter lists: the queryset must); while drf-spectacular builds the
 schema there is no caller, and `get_queryset()` answers an empty queryset of `model`.
+
+The bases have no class docstrings: drf-spectacular would show one as the description of every
+operation whose view has none.
 """
 
 from django.db.models import Model, QuerySet

@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from orders.models import Channel, Order, OrderStatus, OrderStatusChange, ReferralClick
-from orders.serializers import SuccessOrderSerializer
 
 PROFILE_SUCCESS_ORDERS_LIMIT = 50
 ZERO = Decimal("0.00")
@@ -68,20 +67,27 @@ def _submitted(partner) -> QuerySet[Order]:
     return Order.objects.filter(partner=partner).exclude(status=OrderStatus.DRAFT)
 
 
-def profile_orders_section(user) -> dict:
-    """The profile's "Success order" (50 most recent approved) and "Earnings" (all approved)."""
-    approved = _submitted(user).filter(status=OrderStatus.APPROVED)
-    recent = approved.select_related("product").order_by("-decided_at", "-id")[
-        :PROFILE_SUCCESS_ORDERS_LIMIT
-    ]
-    totals = approved.aggregate(count=Count("id"), income=Sum("income"), reward=Sum("reward"))
+def approved_orders_recent(*, partner) -> QuerySet[Order]:
+    """The profile's "Success order": the partner's 50 most recently approved applications."""
+    return (
+        _submitted(partner)
+        .filter(status=OrderStatus.APPROVED)
+        .select_related("product")
+        .order_by("-decided_at", "-id")[:PROFILE_SUCCESS_ORDERS_LIMIT]
+    )
+
+
+def earnings_of(*, partner) -> dict:
+    """The profile's "Earnings": every approved application counted and summed, as money."""
+    totals = (
+        _submitted(partner)
+        .filter(status=OrderStatus.APPROVED)
+        .aggregate(count=Count("id"), income=Sum("income"), reward=Sum("reward"))
+    )
     return {
-        "Success order": SuccessOrderSerializer(recent, many=True).data,
-        "Earnings": {
-            "approved_orders": totals["count"],
-            "total_income": money(totals["income"]),
-            "total_reward": money(totals["reward"]),
-        },
+        "approved_orders": totals["count"],
+        "total_income": money(totals["income"]),
+        "total_reward": money(totals["reward"]),
     }
 
 

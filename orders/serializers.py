@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from accounts.phones import PhoneNumberField
+from accounts.fields import PhoneNumberField
 from orders.models import Order, OrderStatus, OrderStatusChange
 
 INCOME_HELP = "The client's income: a positive amount with at most 2 decimals, as a string."

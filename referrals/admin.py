@@ -1,17 +1,28 @@
 from django import forms
 from django.contrib import admin, messages
 
+from core.errors import ApplicationError
 from referrals import services
 from referrals.models import InviteCode, Referral
 
 
 class InviteCodeForm(forms.ModelForm):
+    """A code typed in the admin passes the API's checks (`services.invite_code_new_text`):
+    the format, the reserved `by-email`, a code ever taken; one active code per partner is the
+    model's constraint, shown on the form."""
+
     class Meta:
         model = InviteCode
         fields = ["user", "code", "is_active", "expires_at"]
 
     def clean_code(self) -> str:
-        return self.cleaned_data["code"].strip().upper()
+        code = self.cleaned_data["code"]
+        if self.instance.pk is not None and code.strip().upper() == self.instance.code:
+            return self.instance.code
+        try:
+            return services.invite_code_new_text(code=code)
+        except ApplicationError as exc:
+            raise forms.ValidationError(exc.detail) from exc
 
 
 @admin.register(InviteCode)

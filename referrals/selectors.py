@@ -4,9 +4,8 @@ import re
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from accounts.phones import mask_phone
 from referrals.models import INVITE_CODE_PATTERN, InviteCode, Referral
@@ -24,14 +23,8 @@ def normalize_invite_code(code: str) -> str | None:
 
 
 def usable_codes() -> QuerySet[InviteCode]:
-    """Codes that can be entered now: active, not deleted, not expired, of an active partner."""
-    now = timezone.now()
-    return InviteCode.objects.filter(
-        Q(expires_at__isnull=True) | Q(expires_at__gt=now),
-        is_active=True,
-        deleted_at__isnull=True,
-        user__is_active=True,
-    )
+    """Codes that can be entered now (`InviteCodeQuerySet.usable()`) of an active partner."""
+    return InviteCode.objects.usable().filter(user__is_active=True)
 
 
 def invite_code_usable(*, code: str) -> InviteCode | None:
@@ -111,19 +104,11 @@ def referrals_visible_to(*, viewer, user_id: int) -> QuerySet[Referral] | None:
     return referrals_of(referrer_id=user_id)
 
 
-def referral_profile_fields(user) -> dict:
-    """The profile's referral keys, in two queries whatever the number of referrals."""
-    now = timezone.now()
-    own_code = (
-        InviteCode.objects.filter(
-            Q(expires_at__isnull=True) | Q(expires_at__gt=now),
-            user=OuterRef("pk"),
-            is_active=True,
-            deleted_at__isnull=True,
-        )
-        .order_by("-id")
-        .values("code")[:1]
-    )
+def referral_summary(*, partner) -> dict:
+    """What the profile shows of the partner's referrals, as plain data, in two queries
+    whatever the number of referrals: its own active code, the code it entered, how many
+    partners it brought in and the most recent of them (phones masked)."""
+    own_code = InviteCode.objects.usable().filter(user=OuterRef("pk")).order_by("-id")
     activated = Referral.objects.filter(referred=OuterRef("pk")).values("code__code")[:1]
     count = (
         Referral.objects.filter(referrer=OuterRef("pk"))
@@ -133,18 +118,18 @@ def referral_profile_fields(user) -> dict:
         .values("total")
     )
     summary = (
-        User.objects.filter(pk=user.pk)
+        User.objects.filter(pk=partner.pk)
         .annotate(
-            own_code=Subquery(own_code),
+            own_code=Subquery(own_code.values("code")[:1]),
             activated=Subquery(activated),
             referrals_total=Coalesce(Subquery(count, output_field=IntegerField()), 0),
         )
         .values("own_code", "activated", "referrals_total")
         .first()
     ) or {"own_code": None, "activated": None, "referrals_total": 0}
-    recent = referrals_of(referrer_id=user.pk).values_list("referred__username", "referred__phone")[
-        :PROFILE_REFERRALS_LIMIT
-    ]
+    recent = referrals_of(referrer_id=partner.pk).values_list(
+        "referred__username", "referred__phone"
+    )[:PROFILE_REFERRALS_LIMIT]
     return {
         "invite_code": summary["own_code"],
         "activated_code": summary["activated"],
@@ -153,3 +138,14 @@ def referral_profile_fields(user) -> dict:
             {"username": username, "phone": mask_phone(phone)} for username, phone in recent
         ],
     }
+
+
+def invite_code_of(*, partner) -> str | None:
+    """The partner's own active code (what the profile shows as `invite_code`), or None."""
+    return (
+        InviteCode.objects.usable()
+        .filter(user=partner)
+        .order_by("-id")
+        .values_list("code", flat=True)
+        .first()
+    )

@@ -10,11 +10,20 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
-from core.errors import ApplicationError, ConflictError, NotFoundError
+from core.errors import ConflictError, NotFoundError
 from referrals import selectors
+from referrals.errors import (
+    AlreadyReferredError,
+    InvalidInviteCodeError,
+    InviteCodeExpiryError,
+    InviteCodeFormatError,
+    InviteCodeTakenError,
+    OwnInviteCodeError,
+    ReferralCycleError,
+)
 from referrals.models import InviteCode, Referral
 
 User = get_user_model()
@@ -24,36 +33,6 @@ GENERATED_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 GENERATED_CODE_LENGTH = 6
 # Path segments of the API that a code in `/api/referrals/codes/{code}/` would shadow.
 RESERVED_CODES = frozenset({"BY-EMAIL"})
-
-
-class InvalidInviteCodeError(ApplicationError):
-    """Unknown, expired, deleted, deactivated: one message, nothing to enumerate."""
-
-    default_detail = "Invalid or expired invite code."
-
-
-class InviteCodeFormatError(ApplicationError):
-    default_detail = "A code is 4-32 characters: letters A-Z, digits, '-' and '_'."
-
-
-class InviteCodeTakenError(ApplicationError):
-    default_detail = "This code is taken."
-
-
-class InviteCodeExpiryError(ApplicationError):
-    default_detail = "The expiry must be in the future."
-
-
-class OwnInviteCodeError(ApplicationError):
-    default_detail = "You cannot enter your own invite code."
-
-
-class AlreadyReferredError(ConflictError):
-    default_detail = "You already have a referrer."
-
-
-class ReferralCycleError(ApplicationError):
-    default_detail = "This code's owner joined through you: entering it would make a cycle."
 
 
 class _ChainMoved(Exception):
@@ -93,6 +72,18 @@ def invite_code_issue_personal(*, user) -> InviteCode:
     return _create_generated_code(user=user)
 
 
+def invite_code_new_text(*, code: str) -> str:
+    """The stored form of a code a partner (or an admin) picks, if it may be created: the
+    format, reserved words and codes ever taken, whatever their state or letter case, are
+    refused (400 on `code`)."""
+    normalized = selectors.normalize_invite_code(code)
+    if normalized is None:
+        raise InviteCodeFormatError(field="code")
+    if normalized in RESERVED_CODES or InviteCode.objects.filter(code=normalized).exists():
+        raise InviteCodeTakenError(field="code")
+    return normalized
+
+
 def invite_code_create(*, partner, code: str | None = None, expires_at=None) -> InviteCode:
     """A new active code of the partner (`code`, or a generated one); the previous one ends.
 
@@ -102,13 +93,7 @@ def invite_code_create(*, partner, code: str | None = None, expires_at=None) -> 
     """
     if expires_at is not None and expires_at <= timezone.now():
         raise InviteCodeExpiryError(field="expires_at")
-    normalized = None
-    if code is not None:
-        normalized = selectors.normalize_invite_code(code)
-        if normalized is None:
-            raise InviteCodeFormatError(field="code")
-        if normalized in RESERVED_CODES or InviteCode.objects.filter(code=normalized).exists():
-            raise InviteCodeTakenError(field="code")
+    normalized = None if code is None else invite_code_new_text(code=code)
     with transaction.atomic():
         _lock_users([partner.pk])
         InviteCode.objects.filter(user=partner, is_active=True).update(is_active=False)
@@ -169,12 +154,7 @@ def _referral_create(*, partner, invite: InviteCode, field: str, new_partner: bo
             raise _ChainMoved()
         if partner.pk in chain:
             raise ReferralCycleError(field=field)
-    counted = InviteCode.objects.filter(
-        Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()),
-        pk=invite.pk,
-        is_active=True,
-        deleted_at__isnull=True,
-    ).update(uses=F("uses") + 1)
+    counted = InviteCode.objects.usable().filter(pk=invite.pk).update(uses=F("uses") + 1)
     if not counted:  # deactivated or deleted meanwhile
         raise InvalidInviteCodeError(field=field)
     try:
@@ -206,26 +186,18 @@ def referral_apply(*, partner, code: str) -> Referral:
     raise ConflictError("The referrals changed meanwhile, try again.")
 
 
-# --- Receivers (connected in ReferralsConfig.ready) -------------------------------------------
-
-
-def on_user_saved(sender, instance, created, raw=False, **kwargs) -> None:
-    """Every new partner gets a personal code: registration, phone sign-up, admin, scripts."""
-    if created and not raw:
-        invite_code_issue_personal(user=instance)
-
-
-def on_invite_code_check(sender, invite_code: str, **kwargs) -> None:
-    """Refuse an unusable invite code before a partner is created with it."""
-    if selectors.invite_code_usable(code=invite_code) is None:
+def invite_code_check(*, code: str) -> None:
+    """Refuse an unusable invite code (400 on `invite_code`) before a partner is created with
+    it, so that nothing is written for a sign-up that cannot succeed."""
+    if selectors.invite_code_usable(code=code) is None:
         raise InvalidInviteCodeError(field="invite_code")
 
 
-def on_partner_created(sender, user, invite_code: str | None = None, **kwargs) -> None:
-    """The new partner's invite code makes its owner the referrer, in the same transaction."""
-    if not invite_code:
-        return
+def referral_join(*, partner, invite_code: str) -> Referral:
+    """A partner being created right now came with `invite_code`: its owner becomes the
+    referrer. Call inside the transaction that creates the partner, so that a code that became
+    unusable meanwhile rolls the partner back."""
     invite = selectors.invite_code_usable(code=invite_code)
     if invite is None:
         raise InvalidInviteCodeError(field="invite_code")
-    _referral_create(partner=user, invite=invite, field="invite_code", new_partner=True)
+    return _referral_create(partner=partner, invite=invite, field="invite_code", new_partner=True)

@@ -118,7 +118,7 @@ def test_send_answers_202_and_the_sms_carries_a_six_digit_code(api_client, outbo
 
 @pytest.mark.django_db
 def test_code_is_stored_only_as_a_keyed_hash_bound_to_the_phone(api_client, outbox):
-    from accounts.services import _phone_code_hash
+    from accounts.phone_codes import phone_code_hash
 
     send(api_client)
     code = outbox.code_for(PHONE)
@@ -126,8 +126,8 @@ def test_code_is_stored_only_as_a_keyed_hash_bound_to_the_phone(api_client, outb
 
     assert re.fullmatch(r"[0-9a-f]{64}", row.code_hash)
     assert code not in row.code_hash
-    assert row.code_hash == _phone_code_hash(phone=PHONE, code=code)
-    assert row.code_hash != _phone_code_hash(phone=OTHER_PHONE, code=code)
+    assert row.code_hash == phone_code_hash(phone=PHONE, code=code)
+    assert row.code_hash != phone_code_hash(phone=OTHER_PHONE, code=code)
     assert row.expires_at - row.created_at == timedelta(seconds=300)
 
 

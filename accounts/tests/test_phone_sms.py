@@ -10,8 +10,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from accounts.errors import SmsDeliveryError
 from accounts.models import PhoneCode
-from accounts.sms import SmsDeliveryError, send_sms
+from accounts.sms import send_sms
 from accounts.tests.test_phone_auth_api import INVALID, PHONE, SENT, Outbox, send, verify
 
 UNAVAILABLE = {"detail": "Could not send the code, try again later."}

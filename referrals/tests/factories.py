@@ -3,6 +3,17 @@ from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from referrals.models import InviteCode, Referral
+from referrals.services import invite_code_issue_personal
+
+
+class PartnerFactory(UserFactory):
+    """A partner as every sign-up leaves it: with its personal invite code
+    (`partners.services.partner_onboard`)."""
+
+    @factory.post_generation
+    def personal_code(partner, create, extracted, **kwargs):
+        if create:
+            invite_code_issue_personal(user=partner)
 
 
 class InviteCodeFactory(factory.django.DjangoModelFactory):
@@ -11,7 +22,7 @@ class InviteCodeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = InviteCode
 
-    user = factory.SubFactory(UserFactory)
+    user = factory.SubFactory(PartnerFactory)
     code = factory.Sequence(lambda n: f"CODE-{n:04d}")
     is_active = True
 
@@ -28,8 +39,8 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Referral
 
-    referred = factory.SubFactory(UserFactory)
-    referrer = factory.SubFactory(UserFactory)
+    referred = factory.SubFactory(PartnerFactory)
+    referrer = factory.SubFactory(PartnerFactory)
     code = factory.LazyAttribute(
         lambda referral: InviteCode.objects.filter(user=referral.referrer, is_active=True).first()
     )
@@ -37,5 +48,5 @@ class ReferralFactory(factory.django.DjangoModelFactory):
 
 
 def personal_code(user) -> str:
-    """The partner's active code (every partner gets one when created)."""
+    """The partner's active code (every partner gets one when it signs up)."""
     return InviteCode.objects.get(user=user, is_active=True).code

@@ -3,9 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from accounts.tests.factories import UserFactory
 from referrals.models import InviteCode, Referral
-from referrals.tests.factories import ReferralFactory, personal_code
+from referrals.tests.factories import PartnerFactory, ReferralFactory, personal_code
 
 pytestmark = pytest.mark.django_db
 
@@ -14,8 +13,8 @@ REFERRALS = reverse("admin:referrals_referral_changelist")
 
 
 def test_code_list_searches_by_code_username_and_email(admin_client):
-    anna = UserFactory(username="anna", email="anna@example.com")
-    UserFactory(username="boris")
+    anna = PartnerFactory(username="anna", email="anna@example.com")
+    PartnerFactory(username="boris")
     code = personal_code(anna)
 
     for term in (code.lower(), "anna", "anna@example.com"):
@@ -26,7 +25,7 @@ def test_code_list_searches_by_code_username_and_email(admin_client):
 
 
 def test_code_list_filters_by_active(admin_client):
-    partner = UserFactory()
+    partner = PartnerFactory()
     InviteCode.objects.filter(user=partner).update(is_active=False)
 
     response = admin_client.get(CODES, {"is_active__exact": "0"})
@@ -35,7 +34,7 @@ def test_code_list_filters_by_active(admin_client):
 
 
 def test_action_deactivates_selected_codes(admin_client):
-    first, second, kept = (personal_code(UserFactory()) for _ in range(3))
+    first, second, kept = (personal_code(PartnerFactory()) for _ in range(3))
     selected = InviteCode.objects.filter(code__in=[first, second])
 
     response = admin_client.post(
@@ -50,7 +49,7 @@ def test_action_deactivates_selected_codes(admin_client):
 
 
 def test_code_added_in_admin_is_stored_upper_case(admin_client):
-    partner = UserFactory()
+    partner = PartnerFactory()
     InviteCode.objects.filter(user=partner).update(is_active=False)
 
     response = admin_client.post(
@@ -63,7 +62,7 @@ def test_code_added_in_admin_is_stored_upper_case(admin_client):
 
 
 def test_second_active_code_in_admin_is_a_form_error_not_a_500(admin_client):
-    partner = UserFactory()
+    partner = PartnerFactory()
 
     response = admin_client.post(
         reverse("admin:referrals_invitecode_add"),
@@ -76,7 +75,9 @@ def test_second_active_code_in_admin_is_a_form_error_not_a_500(admin_client):
 
 
 def test_referral_list_searches_usernames_and_is_read_only(admin_client):
-    ReferralFactory(referred=UserFactory(username="newbie"), referrer=UserFactory(username="boss"))
+    ReferralFactory(
+        referred=PartnerFactory(username="newbie"), referrer=PartnerFactory(username="boss")
+    )
     ReferralFactory()
 
     for term in ("newbie", "boss"):

@@ -8,9 +8,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.tests.factories import UserFactory
 from referrals.models import InviteCode
-from referrals.tests.factories import InviteCodeFactory, personal_code
+from referrals.tests.factories import InviteCodeFactory, PartnerFactory, personal_code
 from tests.clients import bearer_client
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +30,7 @@ def future(days: int = 30) -> str:
 
 
 def test_every_new_partner_gets_a_personal_code_without_look_alikes():
-    partner = UserFactory()
+    partner = PartnerFactory()
 
     [invite] = InviteCode.objects.filter(user=partner)
     assert GENERATED.fullmatch(invite.code)
@@ -54,7 +53,7 @@ def test_registration_by_password_gives_a_personal_code(api_client):
 
 
 def test_list_shows_own_codes_in_the_documented_shape(partner, partner_client):
-    UserFactory()  # someone else's code is not listed
+    PartnerFactory()  # someone else's code is not listed
     response = partner_client.get(CODES)
 
     assert response.status_code == 200
@@ -137,7 +136,7 @@ def test_expiry_must_be_in_the_future(partner, partner_client, expires_at):
 
 @pytest.mark.parametrize("owner", ["someone else", "me"])
 def test_a_taken_code_is_refused_whatever_its_case_and_owner(partner, partner_client, owner):
-    InviteCodeFactory(user=UserFactory() if owner == "someone else" else partner, code="TAKEN1")
+    InviteCodeFactory(user=PartnerFactory() if owner == "someone else" else partner, code="TAKEN1")
     before = snapshot()
     response = partner_client.post(CODES, {"code": "taken1"})
 
@@ -150,7 +149,7 @@ def test_a_deleted_code_stays_taken(partner, partner_client):
     partner_client.post(CODES, {"code": "MINE01"})
     partner_client.delete(f"{CODES}MINE01/")
 
-    response = bearer_client(UserFactory()).post(CODES, {"code": "MINE01"})
+    response = bearer_client(PartnerFactory()).post(CODES, {"code": "MINE01"})
 
     assert response.status_code == 400
     assert "code" in response.json()
@@ -190,14 +189,14 @@ def test_delete_own_code_removes_it_from_use_and_from_the_list(partner, partner_
     assert (invite.is_active, invite.deleted_at is not None) == (False, True)
     assert partner_client.get(CODES).json()["count"] == 0
     assert partner_client.get("/api/profile/").json()["User"][0]["invite_code"] is None
-    applied = bearer_client(UserFactory()).post("/api/referrals/apply/", {"code": code})
+    applied = bearer_client(PartnerFactory()).post("/api/referrals/apply/", {"code": code})
     assert applied.status_code == 400
     assert partner_client.delete(f"{CODES}{code}/").status_code == 404
 
 
 @pytest.mark.parametrize("whose", ["someone else's", "unknown"])
 def test_delete_of_a_code_that_is_not_yours_is_404(partner_client, whose):
-    code = personal_code(UserFactory()) if whose == "someone else's" else "NOSUCH"
+    code = personal_code(PartnerFactory()) if whose == "someone else's" else "NOSUCH"
     before = snapshot()
     response = partner_client.delete(f"{CODES}{code}/")
 

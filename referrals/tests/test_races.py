@@ -2,10 +2,9 @@
 
 import pytest
 
-from accounts.tests.factories import UserFactory
 from referrals import selectors
 from referrals.models import InviteCode, Referral
-from referrals.tests.factories import personal_code
+from referrals.tests.factories import PartnerFactory, personal_code
 from tests.clients import bearer_client
 from tests.concurrency import run_at_once, skip_unless_postgresql
 
@@ -28,7 +27,7 @@ def assert_no_cycle() -> None:
 
 
 def test_twenty_identical_applies_succeed_once():
-    partner, referrer = UserFactory(), UserFactory()
+    partner, referrer = PartnerFactory(), PartnerFactory()
     code = personal_code(referrer)
 
     statuses = run_at_once([applying(partner, code) for _ in range(20)])
@@ -39,9 +38,9 @@ def test_twenty_identical_applies_succeed_once():
 
 
 def test_twenty_partners_entering_one_code_all_count():
-    referrer = UserFactory()
+    referrer = PartnerFactory()
     code = personal_code(referrer)
-    partners = UserFactory.create_batch(20)
+    partners = PartnerFactory.create_batch(20)
 
     statuses = run_at_once([applying(partner, code) for partner in partners])
 
@@ -52,7 +51,7 @@ def test_twenty_partners_entering_one_code_all_count():
 
 @pytest.mark.parametrize("round_", range(5))
 def test_a_and_b_entering_each_others_code_at_once_never_make_a_cycle(round_):
-    anna, boris = UserFactory(), UserFactory()
+    anna, boris = PartnerFactory(), PartnerFactory()
 
     statuses = run_at_once(
         [applying(anna, personal_code(boris)), applying(boris, personal_code(anna))]
@@ -70,7 +69,7 @@ def test_two_links_closing_a_longer_ring_at_once_never_both_succeed(round_):
     The two requests touch four different partners, so locking only the two partners of each
     request would let both through; the chain's top is locked too.
     """
-    anna, boris, clara, dora = UserFactory.create_batch(4)
+    anna, boris, clara, dora = PartnerFactory.create_batch(4)
     assert (
         bearer_client(boris)
         .post("/api/referrals/apply/", {"code": personal_code(clara)})
@@ -92,7 +91,7 @@ def test_two_links_closing_a_longer_ring_at_once_never_both_succeed(round_):
 
 
 def test_simultaneous_new_codes_leave_one_active():
-    partner = UserFactory()
+    partner = PartnerFactory()
     client = bearer_client(partner)
 
     statuses = run_at_once(
@@ -105,7 +104,7 @@ def test_simultaneous_new_codes_leave_one_active():
 
 
 def test_one_custom_code_asked_by_many_partners_goes_to_one():
-    partners = UserFactory.create_batch(8)
+    partners = PartnerFactory.create_batch(8)
 
     def creating(partner):
         client = bearer_client(partner)

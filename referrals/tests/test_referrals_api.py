@@ -8,9 +8,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.tests.factories import UserFactory
+from referrals import services
 from referrals.models import InviteCode, Referral
-from referrals.tests.factories import InviteCodeFactory, ReferralFactory, personal_code
+from referrals.tests.factories import (
+    InviteCodeFactory,
+    PartnerFactory,
+    ReferralFactory,
+    personal_code,
+)
 from tests.clients import bearer_client
 
 User = get_user_model()
@@ -37,7 +42,7 @@ def apply(partner, code: str):
 
 
 def test_apply_makes_the_code_owner_the_referrer(partner):
-    referrer = UserFactory(username="boris")
+    referrer = PartnerFactory(username="boris")
     code = personal_code(referrer)
     response = apply(partner, code.lower())
 
@@ -51,10 +56,10 @@ def test_apply_makes_the_code_owner_the_referrer(partner):
 
 
 def test_uses_count_every_partner_who_entered_the_code():
-    referrer = UserFactory()
+    referrer = PartnerFactory()
     code = personal_code(referrer)
     for _ in range(3):
-        assert apply(UserFactory(), code).status_code == 200
+        assert apply(PartnerFactory(), code).status_code == 200
 
     assert InviteCode.objects.get(code=code).uses == 3
     assert bearer_client(referrer).get("/api/referrals/codes/").json()["results"][0]["uses"] == 3
@@ -73,7 +78,7 @@ def test_own_code_is_400(partner):
     "case", ["unknown", "expired", "deleted", "replaced", "inactive owner", "malformed"]
 )
 def test_unusable_code_is_400(partner, case):
-    owner = UserFactory()
+    owner = PartnerFactory()
     code = personal_code(owner)
     if case == "unknown":
         code = "NOSUCH"
@@ -97,8 +102,8 @@ def test_unusable_code_is_400(partner, case):
 
 
 def test_a_second_referrer_is_409(partner):
-    assert apply(partner, personal_code(UserFactory())).status_code == 200
-    second = personal_code(UserFactory())
+    assert apply(partner, personal_code(PartnerFactory())).status_code == 200
+    second = personal_code(PartnerFactory())
     before = state()
     response = apply(partner, second)
 
@@ -108,7 +113,7 @@ def test_a_second_referrer_is_409(partner):
 
 
 def test_the_same_code_twice_is_409(partner):
-    code = personal_code(UserFactory())
+    code = personal_code(PartnerFactory())
     apply(partner, code)
 
     assert apply(partner, code).status_code == 409
@@ -116,7 +121,7 @@ def test_the_same_code_twice_is_409(partner):
 
 
 def test_a_direct_cycle_is_400():
-    anna, boris = UserFactory(), UserFactory()
+    anna, boris = PartnerFactory(), PartnerFactory()
     assert apply(anna, personal_code(boris)).status_code == 200
     before = state()
     response = apply(boris, personal_code(anna))
@@ -127,7 +132,7 @@ def test_a_direct_cycle_is_400():
 
 
 def test_a_longer_cycle_is_400():
-    anna, boris, clara = UserFactory(), UserFactory(), UserFactory()
+    anna, boris, clara = PartnerFactory(), PartnerFactory(), PartnerFactory()
     apply(anna, personal_code(boris))  # anna <- boris
     apply(boris, personal_code(clara))  # boris <- clara
     before = state()
@@ -152,7 +157,7 @@ def test_apply_requires_a_code(partner_client):
 
 
 def test_register_with_invite_code_sets_the_referrer(api_client):
-    referrer = UserFactory()
+    referrer = PartnerFactory()
     code = personal_code(referrer)
     response = api_client.post(
         REGISTER, {"username": "anna", "password": STRONG, "invite_code": code.lower()}
@@ -182,23 +187,16 @@ def test_register_with_unusable_invite_code_is_400_and_creates_nobody(api_client
 
 
 @pytest.fixture
-def without_the_early_check():
+def without_the_early_check(monkeypatch):
     """As if the code was deleted between the early check and the partner's creation."""
-    from accounts.services import invite_code_check
-    from referrals import services
-
-    invite_code_check.disconnect(dispatch_uid="referrals.invite_code_check")
-    yield
-    invite_code_check.connect(
-        services.on_invite_code_check, dispatch_uid="referrals.invite_code_check"
-    )
+    monkeypatch.setattr(services, "invite_code_check", lambda **kwargs: None)
 
 
 @pytest.mark.parametrize("path", ["register", "phone"])
 def test_invite_code_failing_inside_the_transaction_rolls_the_partner_back(
     api_client, outbox, without_the_early_check, path
 ):
-    code = personal_code(UserFactory())
+    code = personal_code(PartnerFactory())
     InviteCode.objects.filter(code=code).update(is_active=False)
     users_before = User.objects.count()
 
@@ -240,10 +238,10 @@ def test_register_with_blank_invite_code_is_plain_registration(api_client):
 def test_my_referrals_list_newest_first_with_masked_phones(partner, partner_client):
     older = ReferralFactory(
         referrer=partner,
-        referred=UserFactory(username="older", phone="+79991112233"),
+        referred=PartnerFactory(username="older", phone="+79991112233"),
         created_at=timezone.now() - timedelta(days=1),
     )
-    newer = ReferralFactory(referrer=partner, referred=UserFactory(username="newer", phone=None))
+    newer = ReferralFactory(referrer=partner, referred=PartnerFactory(username="newer", phone=None))
     ReferralFactory()  # someone else's
 
     response = partner_client.get("/api/referrals/")
@@ -296,7 +294,7 @@ def test_partner_sees_own_referrals_by_id(partner, partner_client):
 
 
 def test_other_partners_referrals_are_404_like_an_unknown_id(partner_client):
-    other = UserFactory()
+    other = PartnerFactory()
     ReferralFactory(referrer=other)
 
     theirs = partner_client.get(f"/api/users/{other.pk}/referrals/")
@@ -307,8 +305,8 @@ def test_other_partners_referrals_are_404_like_an_unknown_id(partner_client):
 
 
 def test_staff_sees_anyones_referrals():
-    staff = UserFactory(is_staff=True)
-    other = UserFactory()
+    staff = PartnerFactory(is_staff=True)
+    other = PartnerFactory()
     ReferralFactory.create_batch(2, referrer=other)
     client = bearer_client(staff)
 
@@ -325,7 +323,7 @@ def test_lists_require_authentication(api_client, url):
 
 
 def test_profile_shows_codes_and_the_most_recent_hundred_referrals(partner, partner_client):
-    activated = personal_code(UserFactory())
+    activated = personal_code(PartnerFactory())
     apply(partner, activated)
     make_referrals(partner, 101)
 
@@ -395,9 +393,9 @@ def test_referral_lists_take_the_same_queries_for_3_and_100(
 
 
 def test_staff_view_of_another_partner_has_one_query_more(django_assert_max_num_queries):
-    other = UserFactory()
+    other = PartnerFactory()
     make_referrals(other, 100)
-    client = bearer_client(UserFactory(is_staff=True))
+    client = bearer_client(PartnerFactory(is_staff=True))
 
     with django_assert_max_num_queries(LIST_BUDGET + 1):
         response = client.get(f"/api/users/{other.pk}/referrals/?page_size=200")
@@ -407,7 +405,7 @@ def test_staff_view_of_another_partner_has_one_query_more(django_assert_max_num_
 
 def profile_queries_with_one_referral() -> int:
     """The profile's cost for a partner with one referral (other apps' sections included)."""
-    baseline = UserFactory()
+    baseline = PartnerFactory()
     make_referrals(baseline, 1, prefix="baseline")
     client = bearer_client(baseline)
     with CaptureQueriesContext(connection) as queries:

@@ -5,8 +5,8 @@ import re
 import pytest
 from rest_framework.test import APIClient
 
-from accounts.tests.factories import UserFactory
 from referrals.models import InviteCode, Referral
+from referrals.tests.factories import PartnerFactory
 from tests.clients import bearer_client
 
 ANNA, BORIS, CLARA = "+79991234567", "+79997654321", "+79990001122"
@@ -137,9 +137,9 @@ def test_seed_002_codes_lookup_and_referrals_by_referrer_id():
     assert listed["count"] == 2
     assert {item["username"] for item in listed["results"]} == {"admin3", "admin"}
     assert {item["code"] for item in listed["results"]} == {"FFFF12345678"}
-    staff = bearer_client(UserFactory(is_staff=True))
+    staff = bearer_client(PartnerFactory(is_staff=True))
     assert staff.get(f"/api/users/{admin4_id}/referrals/").json()["count"] == 2
-    stranger = bearer_client(UserFactory())
+    stranger = bearer_client(PartnerFactory())
     assert stranger.get(f"/api/users/{admin4_id}/referrals/").status_code == 404
 
     # Deleting the code: gone from the list, from the look-up, and from use.

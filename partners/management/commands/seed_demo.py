@@ -12,6 +12,7 @@ from catalog.importing import catalog_import
 from catalog.services import bank_issue_token
 from orders import services as order_services
 from orders.models import Order
+from partners.services import partner_onboard
 
 QUIET_EMAIL = "django.core.mail.backends.dummy.EmailBackend"
 DEMO_BANK = "Demo Bank"
@@ -97,6 +98,7 @@ class Command(BaseCommand):
         """Create the account, or put it back as the demo describes it."""
         username, password, email = credentials
         user = User.objects.with_username(username).first() or User(username=username)
+        created = user.pk is None
         user.email = email
         user.is_active = True
         user.is_staff = user.is_superuser = staff
@@ -104,6 +106,8 @@ class Command(BaseCommand):
             user.bank = bank
         user.set_password(password)
         user.save()
+        if created:
+            partner_onboard(partner=user)
         return user
 
     @staticmethod

@@ -1,0 +1,41 @@
+"""Reads that gather what several apps know of a partner, top-down: each step is a call to
+the app that owns the data, so the whole profile can be followed from here."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from orders import selectors as order_selectors
+from referrals import selectors as referral_selectors
+
+
+def profile_user_item(*, partner) -> dict:
+    """The profile's "User" item: the partner's own fields (`accounts`) and its referrals
+    (`referrals`), as plain data."""
+    return {
+        "id": partner.pk,
+        "username": partner.username,
+        "email": partner.email,
+        "phone": partner.phone,
+        "bank": partner.bank,
+        "first_name": partner.first_name,
+        "last_name": partner.last_name,
+        **referral_selectors.referral_summary(partner=partner),
+    }
+
+
+@dataclass(frozen=True)
+class Profile:
+    """`GET /api/profile/`: the seed's "User" list, "Success order" and "Earnings"."""
+
+    user_items: list[dict]
+    success_orders: QuerySet
+    earnings: dict
+
+
+def partner_profile(*, partner) -> Profile:
+    return Profile(
+        user_items=[profile_user_item(partner=partner)],
+        success_orders=order_selectors.approved_orders_recent(partner=partner),
+        earnings=order_selectors.earnings_of(partner=partner),
+    )
