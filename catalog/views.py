@@ -61,9 +61,9 @@ PRODUCT_ITEM_COLUMNS = (
 )
 
 
+# The products this partner may sell, as their items show them. (A comment, not a docstring:
+# drf-spectacular would show it as the description of a view without its own.)
 class PartnerProductEndpoint(PartnerEndpoint):
-    """The products this partner may sell, as their items show them."""
-
     model = Product
     serializer_class = ProductItemSerializer
 
