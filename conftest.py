@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 from accounts.tests.factories import PASSWORD
 from referrals.tests.factories import PartnerFactory
 from tests.clients import bearer_client
+from tests.sms import Outbox
 
 
 @pytest.fixture(autouse=True)
@@ -33,3 +34,11 @@ def partner_password() -> str:
 @pytest.fixture
 def partner_client(partner) -> APIClient:
     return bearer_client(partner)
+
+
+@pytest.fixture
+def outbox(settings, tmp_path) -> Outbox:
+    """SMS go to a JSON-lines file in the test's own directory."""
+    settings.SMS_BACKEND = "file"
+    settings.SMS_FILE_PATH = tmp_path / "sms" / "outbox.jsonl"
+    return Outbox(settings.SMS_FILE_PATH)

@@ -18,3 +18,10 @@ def bank_client(bank) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bank {bank_issue_token(bank=bank)}")
     return client
+
+
+def signed_in(access: str) -> APIClient:
+    """An APIClient that sends this access token (one a response handed out)."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
+    return client

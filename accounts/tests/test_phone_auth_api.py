@@ -1,65 +1,34 @@
 """Phone sign-in with one-time SMS codes: POST /api/auth/phone/ and /api/auth/phone/verify/."""
 
-import json
 import re
-import threading
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import redis
-from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import PhoneCode
 from accounts.tests.factories import UserFactory
+from accounts.tests.helpers import (
+    INVALID,
+    NATIONAL,
+    OTHER_PHONE,
+    PHONE,
+    SENT,
+    VERIFY,
+    send,
+    signed_in,
+    verify,
+    wrong,
+)
 from core import ratelimit
+from tests.concurrency import run_at_once, skip_unless_postgresql
 
 User = get_user_model()
 
-SEND = "/api/auth/phone/"
-VERIFY = "/api/auth/phone/verify/"
-PHONE = "+79991234567"
-NATIONAL = "8 (999) 123-45-67"
-OTHER_PHONE = "+79997654321"
-INVALID = {"detail": "Invalid or expired code."}
-SENT = {
-    "detail": "If the number can receive SMS, a code has been sent.",
-    "expires_in": 300,
-    "retry_after": 60,
-}
 REDIS_URL = "redis://127.0.0.1:6379/15"
-
-
-class Outbox:
-    """The SMS the `file` backend wrote, to read the one-time codes they carried."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def messages(self) -> list[dict]:
-        if not self.path.exists():
-            return []
-        return [json.loads(line) for line in self.path.read_text().splitlines()]
-
-    def to(self, phone: str) -> list[dict]:
-        return [message for message in self.messages() if message["to"] == phone]
-
-    def code_for(self, phone: str) -> str:
-        messages = self.to(phone)
-        assert messages, f"no SMS to {phone}"
-        length = django_settings.PHONE_CODE_LENGTH
-        return re.search(rf"\b(\d{{{length}}})\b", messages[-1]["text"]).group(1)
-
-
-@pytest.fixture
-def outbox(settings, tmp_path) -> Outbox:
-    settings.SMS_BACKEND = "file"
-    settings.SMS_FILE_PATH = tmp_path / "sms" / "outbox.jsonl"
-    return Outbox(settings.SMS_FILE_PATH)
 
 
 def redis_available() -> bool:
@@ -81,24 +50,6 @@ def store(request, settings):
     yield request.param
     if request.param == "redis":
         ratelimit.clear_all()
-
-
-def send(client: APIClient, phone: str = PHONE, **extra):
-    return client.post(SEND, {"phone": phone}, format="json", **extra)
-
-
-def verify(client: APIClient, code: str, phone: str = PHONE, **body):
-    return client.post(VERIFY, {"phone": phone, "code": code, **body}, format="json")
-
-
-def wrong(code: str) -> str:
-    return f"{(int(code) + 1) % 10 ** len(code):0{len(code)}d}"
-
-
-def signed_in(access: str) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
-    return client
 
 
 # --- Sending ------------------------------------------------------------------------------
@@ -489,38 +440,10 @@ def test_verify_is_throttled_per_ip(api_client, outbox, settings):
 # --- Races: real threads on PostgreSQL ----------------------------------------------------
 
 
-def run_at_once(count: int, action) -> list:
-    """Run `action` in `count` threads released together; their results, in no order."""
-    barrier = threading.Barrier(count)
-    results: list = []
-    lock = threading.Lock()
-
-    def worker():
-        try:
-            barrier.wait()
-            result = action()
-            with lock:
-                results.append(result)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
-def needs_postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs concurrent writers: PostgreSQL")
-
-
 @pytest.mark.django_db(transaction=True)
 def test_eight_simultaneous_sends_for_one_phone_send_one_sms(outbox, store):
-    needs_postgresql()
-    statuses = run_at_once(8, lambda: send(APIClient()).status_code)
+    skip_unless_postgresql()
+    statuses = run_at_once([lambda: send(APIClient()).status_code] * 8)
 
     assert sorted(statuses) == [202] + [429] * 7
     assert len(outbox.messages()) == 1
@@ -529,11 +452,11 @@ def test_eight_simultaneous_sends_for_one_phone_send_one_sms(outbox, store):
 
 @pytest.mark.django_db(transaction=True)
 def test_eight_simultaneous_verifies_of_one_code_give_one_token_pair(outbox):
-    needs_postgresql()
+    skip_unless_postgresql()
     send(APIClient())
     code = outbox.code_for(PHONE)
 
-    responses = run_at_once(8, lambda: verify(APIClient(), code))
+    responses = run_at_once([lambda: verify(APIClient(), code)] * 8)
 
     assert sorted(response.status_code for response in responses) == [200] + [400] * 7
     assert all(r.json() == INVALID for r in responses if r.status_code == 400)

@@ -6,8 +6,15 @@ from django.db.models import QuerySet
 
 from accounts.models import PhoneCode
 from accounts.tests.factories import UserFactory
-from accounts.tests.test_phone_auth_api import OTHER_PHONE, PHONE, Outbox, send, signed_in, wrong
-from accounts.tests.test_token_revival import assert_alive, assert_dead
+from accounts.tests.helpers import (
+    OTHER_PHONE,
+    PHONE,
+    assert_alive,
+    assert_dead,
+    send,
+    signed_in,
+    wrong,
+)
 from accounts.tokens import issue_token_pair
 from tests.clients import bearer_client
 
@@ -16,13 +23,6 @@ pytestmark = pytest.mark.django_db
 
 UPDATE = "/api/profile/update/"
 NEW_NATIONAL = "8 999 765-43-21"  # OTHER_PHONE
-
-
-@pytest.fixture
-def outbox(settings, tmp_path) -> Outbox:
-    settings.SMS_BACKEND = "file"
-    settings.SMS_FILE_PATH = tmp_path / "sms.jsonl"
-    return Outbox(settings.SMS_FILE_PATH)
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ from django.core.exceptions import ImproperlyConfigured
 from accounts.errors import SmsDeliveryError
 from accounts.models import PhoneCode
 from accounts.sms import send_sms
-from accounts.tests.test_phone_auth_api import INVALID, PHONE, SENT, Outbox, send, verify
+from accounts.tests.helpers import INVALID, PHONE, SENT, send, verify
+from tests.sms import Outbox
 
 UNAVAILABLE = {"detail": "Could not send the code, try again later."}
 

@@ -1,19 +1,13 @@
 import pytest
 from django.contrib.auth import get_user_model
-from rest_framework.test import APIClient
 
 from accounts.tests.factories import PASSWORD, UserFactory
+from accounts.tests.helpers import signed_in
 from catalog.tests.factories import BankFactory
 from tests.clients import bearer_client
 
 User = get_user_model()
 pytestmark = pytest.mark.django_db
-
-
-def with_token(access: str) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
-    return client
 
 
 def test_profile_has_seed_keys_and_user_fields(partner_client, partner):
@@ -90,7 +84,7 @@ def test_username_change_returns_fresh_pair_and_ends_old_tokens(partner_client, 
     body = response.json()
     assert body["User"][0]["username"] == "renamed"
     assert partner_client.get("/api/profile/").status_code == 401
-    assert with_token(body["access"]).get("/api/profile/").status_code == 200
+    assert signed_in(body["access"]).get("/api/profile/").status_code == 200
 
 
 def test_username_taken_in_other_case_is_400_and_nothing_changes(partner_client, partner):
@@ -141,7 +135,7 @@ def test_password_change_returns_working_pair_and_ends_old_tokens(partner_client
 
     assert response.status_code == 200
     assert partner_client.get("/api/profile/").status_code == 401
-    assert with_token(response.json()["access"]).get("/api/profile/").status_code == 200
+    assert signed_in(response.json()["access"]).get("/api/profile/").status_code == 200
     partner.refresh_from_db()
     assert partner.check_password("Brand-New-Secret-55")
 

@@ -8,9 +8,9 @@ values as they were but not the version.
 import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
-from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
 from accounts.tests.factories import PASSWORD, UserFactory
+from accounts.tests.helpers import assert_alive, assert_dead, signed_in
 from accounts.tokens import issue_token_pair
 
 User = get_user_model()
@@ -19,38 +19,13 @@ pytestmark = pytest.mark.django_db
 UPDATE = "/api/profile/update/"
 
 
-def with_token(access: str) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
-    return client
-
-
-def assert_dead(pair: dict) -> None:
-    """Neither token of `pair` works any more, and trying them changes nothing."""
-    blacklisted = BlacklistedToken.objects.count()
-    client = APIClient()
-
-    assert with_token(pair["access"]).get("/api/profile/").status_code == 401
-    assert client.post("/api/token/verify/", {"token": pair["access"]}).status_code == 401
-    assert client.post("/api/token/verify/", {"token": pair["refresh"]}).status_code == 401
-    refreshed = client.post("/api/token/refresh/", {"refresh": pair["refresh"]}, format="json")
-    assert refreshed.status_code == 401
-    assert BlacklistedToken.objects.count() == blacklisted
-
-
-def assert_alive(pair: dict) -> None:
-    assert with_token(pair["access"]).get("/api/profile/").status_code == 200
-    refreshed = APIClient().post("/api/token/refresh/", {"refresh": pair["refresh"]})
-    assert refreshed.status_code == 200
-
-
 def test_rename_and_rename_back_does_not_revive_earlier_tokens(partner):
     original = partner.username
     earlier = issue_token_pair(partner)
 
-    renamed = with_token(earlier["access"]).patch(UPDATE, {"username": "renamed"})
+    renamed = signed_in(earlier["access"]).patch(UPDATE, {"username": "renamed"})
     assert renamed.status_code == 200
-    back = with_token(renamed.json()["access"]).patch(UPDATE, {"username": original})
+    back = signed_in(renamed.json()["access"]).patch(UPDATE, {"username": original})
     assert back.status_code == 200
 
     partner.refresh_from_db()
@@ -64,9 +39,9 @@ def test_letter_case_rename_and_back_does_not_revive_earlier_tokens():
     partner = UserFactory(username="anna")
     earlier = issue_token_pair(partner)
 
-    renamed = with_token(earlier["access"]).patch(UPDATE, {"username": "Anna"})
+    renamed = signed_in(earlier["access"]).patch(UPDATE, {"username": "Anna"})
     assert renamed.status_code == 200
-    back = with_token(renamed.json()["access"]).patch(UPDATE, {"username": "anna"})
+    back = signed_in(renamed.json()["access"]).patch(UPDATE, {"username": "anna"})
     assert back.status_code == 200
 
     assert_dead(earlier)
@@ -76,7 +51,7 @@ def test_letter_case_rename_and_back_does_not_revive_earlier_tokens():
 def test_profile_change_of_other_fields_keeps_tokens(partner):
     earlier = issue_token_pair(partner)
 
-    response = with_token(earlier["access"]).patch(UPDATE, {"first_name": "Maria"})
+    response = signed_in(earlier["access"]).patch(UPDATE, {"first_name": "Maria"})
 
     assert response.status_code == 200
     assert "access" not in response.json()

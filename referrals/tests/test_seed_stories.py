@@ -7,21 +7,15 @@ from rest_framework.test import APIClient
 
 from referrals.models import InviteCode, Referral
 from referrals.tests.factories import PartnerFactory
-from tests.clients import bearer_client
+from tests.clients import bearer_client, signed_in
 
 ANNA, BORIS, CLARA = "+79991234567", "+79997654321", "+79990001122"
 NEW_NUMBER = "+79995554433"
 STRONG = "Plum-Orbit-Lantern-42"
 
 
-def with_token(access: str) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
-    return client
-
-
 def profile_of(access: str) -> dict:
-    return with_token(access).get("/api/profile/").json()["User"][0]
+    return signed_in(access).get("/api/profile/").json()["User"][0]
 
 
 @pytest.mark.django_db
@@ -62,7 +56,7 @@ def test_seed_001_phone_sign_in_with_invite_codes(outbox, settings):
 
     # Clara signs up without a code and enters one later, once.
     clara = sign_in(CLARA).json()
-    clara_client = with_token(clara["access"])
+    clara_client = signed_in(clara["access"])
     first = clara_client.post("/api/referrals/apply/", {"code": boris["user"]["invite_code"]})
     assert first.status_code == 200
     assert first.json() == {
@@ -75,14 +69,14 @@ def test_seed_001_phone_sign_in_with_invite_codes(outbox, settings):
 
     # Anna moves to a new number with the code sent to it; to Boris's number she cannot.
     assert client.post("/api/auth/phone/", {"phone": NEW_NUMBER}).status_code == 202
-    moved = with_token(again["access"]).patch(
+    moved = signed_in(again["access"]).patch(
         "/api/profile/update/", {"phone": NEW_NUMBER, "phone_code": outbox.code_for(NEW_NUMBER)}
     )
     assert moved.status_code == 200
     assert moved.json()["User"][0]["phone"] == NEW_NUMBER
-    assert with_token(again["access"]).get("/api/profile/").status_code == 401  # token ended
+    assert signed_in(again["access"]).get("/api/profile/").status_code == 401  # token ended
     assert client.post("/api/auth/phone/", {"phone": BORIS}).status_code == 202
-    taken = with_token(moved.json()["access"]).patch(
+    taken = signed_in(moved.json()["access"]).patch(
         "/api/profile/update/", {"phone": BORIS, "phone_code": outbox.code_for(BORIS)}
     )
     assert taken.status_code == 409
@@ -100,7 +94,7 @@ def test_seed_002_codes_lookup_and_referrals_by_referrer_id():
     assert STRONG not in registered.content.decode()
     admin4_id = registered.json()["id"]
     tokens = client.post("/api/token/", {"username": "admin4", "password": STRONG}).json()
-    admin4 = with_token(tokens["access"])
+    admin4 = signed_in(tokens["access"])
 
     # A code that expires in the past is refused; one in the future replaces the personal one.
     past = admin4.post(
