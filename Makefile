@@ -23,10 +23,12 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-## lint: ruff's checks and formatting, migrations up to date, the OpenAPI schema valid
+## lint: ruff's checks and formatting, the apps' layers (.importlinter), migrations up to date,
+## the OpenAPI schema valid
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	DEBUG=1 $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
