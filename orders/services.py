@@ -18,8 +18,18 @@ from django.utils import timezone
 
 from accounts.selectors import partner_active_by_username
 from catalog.selectors import products_available_to
-from core.errors import ApplicationError, ConflictError, NotFoundError
+from core.errors import NotFoundError
+from core.lookups import same_text
 from orders import notifications
+from orders.errors import (
+    ContradictoryDecisionError,
+    DuplicateApplicationError,
+    FinalDecisionError,
+    IncompleteApplicationError,
+    NotADraftError,
+    ProductUnavailableError,
+    UnknownProductError,
+)
 from orders.models import (
     FINAL_STATUSES,
     STATUS_RANK,
@@ -33,39 +43,6 @@ from orders.models import (
 
 DUPLICATE_WINDOW = timedelta(hours=24)
 CENT = Decimal("0.01")
-
-
-class DuplicateApplicationError(ConflictError):
-    default_detail = (
-        "An application with this phone or e-mail for this product was sent in the last 24 hours."
-    )
-
-
-class FinalDecisionError(ConflictError):
-    default_detail = "The application is already decided; this contradicts the decision."
-
-
-class NotADraftError(ConflictError):
-    default_detail = "Only a draft can be changed this way; this application is submitted."
-
-
-class ProductUnavailableError(ConflictError):
-    default_detail = "This product is no longer available to you."
-
-
-class ContradictoryDecisionError(ApplicationError):
-    default_detail = "The fields contradict each other: send one decision."
-
-
-class IncompleteApplicationError(ApplicationError):
-    """Raised with the fields still missing, each named."""
-
-    def __init__(self, missing: list[str]) -> None:
-        super().__init__("This field is required.")
-        self.missing = missing
-
-    def as_data(self) -> dict:
-        return {name: [self.detail] for name in self.missing}
 
 
 @dataclass(frozen=True)
@@ -121,7 +98,7 @@ def _lock_product(products, *, product_id: int):
 
 def _refuse_duplicate(*, product_id: int, phone: str, email: str, now) -> None:
     duplicates = Order.objects.filter(
-        Q(phone=phone) | Q(email_client__iexact=email),
+        Q(phone=phone) | same_text("email_client", email),
         product_id=product_id,
         submitted_at__gte=now - DUPLICATE_WINDOW,
     ).exclude(status=OrderStatus.DRAFT)
@@ -168,10 +145,6 @@ def order_create_from_link(
 # --- Partners' drafts -----------------------------------------------------------------------
 
 
-class UnknownProductError(ApplicationError):
-    default_detail = "Unknown product, or not one you may sell."
-
-
 def order_draft_create(
     *,
     partner,
@@ -198,7 +171,9 @@ def order_draft_create(
     return order
 
 
-def _lock_own_order(*, partner, order_id: int) -> Order:
+def _lock_own_draft(*, partner, order_id: int) -> Order:
+    """The partner's draft, row locked: another's or an unknown one is a 404, a submitted one
+    a 409 (only a draft is still the partner's to change)."""
     order = (
         Order.objects.select_for_update(of=("self",))
         .select_related("product")
@@ -207,6 +182,8 @@ def _lock_own_order(*, partner, order_id: int) -> Order:
     )
     if order is None:
         raise NotFoundError()
+    if order.status != OrderStatus.DRAFT:
+        raise NotADraftError()
     return order
 
 
@@ -224,9 +201,7 @@ def order_draft_confirm(
     be one the partner may sell.
     """
     with transaction.atomic():
-        order = _lock_own_order(partner=partner, order_id=order_id)
-        if order.status != OrderStatus.DRAFT:
-            raise NotADraftError()
+        order = _lock_own_draft(partner=partner, order_id=order_id)
         if income is not None:
             order.income = income
         if email_client:
@@ -254,9 +229,7 @@ def order_draft_confirm(
 def order_draft_delete(*, partner, order_id: int) -> None:
     """Delete one of the partner's drafts; a submitted application stays (409)."""
     with transaction.atomic():
-        order = _lock_own_order(partner=partner, order_id=order_id)
-        if order.status != OrderStatus.DRAFT:
-            raise NotADraftError()
+        order = _lock_own_draft(partner=partner, order_id=order_id)
         order.delete()
 
 
