@@ -1,7 +1,7 @@
 import django_filters
 from django import forms
 
-from orders.models import Order, OrderStatus, ReferralClick
+from orders.models import Order, OrderStatus
 
 DATE_HELP = "ISO 8601 date or date-time (a time without offset is UTC)"
 
@@ -39,12 +39,6 @@ class PartnerOrderFilter(CreatedRangeFilter):
     class Meta:
         model = Order
         fields = ["status", "product", "created_after", "created_before"]
-
-
-class ClickRangeFilter(CreatedRangeFilter):
-    class Meta:
-        model = ReferralClick
-        fields = ["created_after", "created_before"]
 
 
 class BankOrderFilter(django_filters.FilterSet):

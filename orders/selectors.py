@@ -18,14 +18,19 @@ def money(value: Decimal | None) -> str:
     return str((value or ZERO).quantize(Decimal("0.01")))
 
 
-# The columns a partner's list item shows (the product's description is not among them).
+# The columns a list item shows: all of the application's own and a few of its product's
+# (never the product's description).
+ORDER_COLUMNS = tuple(
+    field.name for field in Order._meta.concrete_fields if field.name != "product"
+)
 PARTNER_ORDER_COLUMNS = (
-    *(field.name for field in Order._meta.concrete_fields if field.name != "product"),
+    *ORDER_COLUMNS,
     "product__id",
     "product__name",
     "product__bank__id",
     "product__bank__name",
 )
+BANK_ORDER_COLUMNS = (*ORDER_COLUMNS, "product__id", "product__name", "product__external_id")
 
 
 def orders_of_partner(*, partner) -> QuerySet[Order]:
@@ -53,12 +58,7 @@ def orders_of_bank(*, bank) -> QuerySet[Order]:
         Order.objects.filter(product__bank=bank)
         .exclude(status=OrderStatus.DRAFT)
         .select_related("product")
-        .only(
-            *(field.name for field in Order._meta.concrete_fields if field.name != "product"),
-            "product__id",
-            "product__name",
-            "product__external_id",
-        )
+        .only(*BANK_ORDER_COLUMNS)
         .order_by("submitted_at", "id")
     )
 

@@ -273,6 +273,11 @@ class StatsFunnelSerializer(serializers.Serializer):
 class StatsByProductSerializer(StatsFunnelSerializer):
     product = IdNameSerializer()
 
+    def to_representation(self, entry) -> dict:
+        """The product leads its entry, as it always has (the schema lists it last)."""
+        data = super().to_representation(entry)
+        return {"product": data.pop("product"), **data}
+
 
 class PartnerStatsSerializer(StatsFunnelSerializer):
     by_product = StatsByProductSerializer(many=True)

@@ -1,11 +1,11 @@
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from catalog.authentication import BankTokenAuthentication, IsBank
+from catalog.api import BankEndpoint
 from catalog.selectors import bank_by_token
+from core.api import PartnerEndpoint, PublicEndpoint
 from core.errors import NotFoundError
 from core.throttling import LandingThrottle, PublicOrderThrottle
 from orders import selectors, services
@@ -31,14 +31,11 @@ NOT_A_DRAFT = OpenApiResponse(description="Only a draft can be changed this way.
 
 
 @extend_schema(tags=["referral link"])
-class ReferralLinkView(APIView):
+class ReferralLinkView(PublicEndpoint, APIView):
     """A partner's public link for a product: the landing page's data, and the client's form.
 
     No authentication; each method has its own per-IP throttle.
     """
-
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
 
     def get_throttles(self):
         throttle = PublicOrderThrottle if self.request.method == "POST" else LandingThrottle
@@ -53,18 +50,7 @@ class ReferralLinkView(APIView):
         landing = services.referral_link_visit(
             username=username, product_id=product_id, count_click=request.method == "GET"
         )
-        product = landing.product
-        body = {
-            "partner": {"username": landing.partner.username},
-            "product": {
-                "id": product.pk,
-                "name": product.name,
-                "description": product.description,
-                "category": {"name": product.category.name},
-                "bank": {"name": product.bank.name},
-            },
-        }
-        return Response(body)
+        return Response(LandingSerializer(landing).data)
 
     @extend_schema(
         request=OrderLinkCreateSerializer,
@@ -102,7 +88,7 @@ DECISION_RESPONSES = {
 
 
 @extend_schema(tags=["bank"])
-class BankCallbackView(APIView):
+class BankCallbackView(PublicEndpoint, APIView):
     """The seed's status callback: the bank's token is in the URL.
 
     An unknown token, another bank's application, an unknown one and a draft all answer the
@@ -110,8 +96,8 @@ class BankCallbackView(APIView):
     keeps it out of access logs.
     """
 
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
+    # Unthrottled, as it always was: the settings' default throttle counted signed-in partners
+    # only, and no one signs in here.
 
     @extend_schema(
         request=BankDecisionSerializer,
@@ -125,47 +111,40 @@ class BankCallbackView(APIView):
         return _decision(bank, order_id=pk, data=request.data)
 
 
-class BankAPIView:
-    """Base of the bank API: `Authorization: Bank <token>` only."""
-
-    authentication_classes = [BankTokenAuthentication]
-    permission_classes = [IsBank]
-
-
 @extend_schema(tags=["bank"])
-class BankOrderListView(BankAPIView, generics.ListAPIView):
+class BankOrderListView(BankEndpoint, generics.ListAPIView):
     """The bank's applications (never drafts), oldest submission first."""
 
+    model = Order
     serializer_class = BankOrderSerializer
     filterset_class = BankOrderFilter
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Order.objects.none()
+    def scoped_queryset(self):
         return selectors.orders_of_bank(bank=self.request.auth)
 
 
 @extend_schema(tags=["bank"])
-class BankOrderDecisionView(BankAPIView, APIView):
+class BankOrderDecisionView(BankEndpoint, APIView):
     @extend_schema(
         request=BankDecisionSerializer,
         responses=DECISION_RESPONSES,
         summary="Report a decision on one of the bank's applications",
+        # The published text, which this view once took from its base class's docstring.
+        description="Base of the bank API: `Authorization: Bank <token>` only.",
     )
     def patch(self, request, pk: int):
         return _decision(request.auth, order_id=pk, data=request.data)
 
 
 @extend_schema(tags=["applications"])
-class PartnerOrderListCreateView(generics.ListAPIView):
+class PartnerOrderListCreateView(PartnerEndpoint, generics.ListAPIView):
     """The partner's applications, newest first; POST starts a draft for a client."""
 
+    model = Order
     serializer_class = PartnerOrderSerializer
     filterset_class = PartnerOrderFilter
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Order.objects.none()
+    def scoped_queryset(self):
         return selectors.orders_of_partner(partner=self.request.user)
 
     @extend_schema(
@@ -188,14 +167,13 @@ class PartnerOrderListCreateView(generics.ListAPIView):
 
 
 @extend_schema(tags=["applications"])
-class PartnerOrderDetailView(generics.RetrieveAPIView):
+class PartnerOrderDetailView(PartnerEndpoint, generics.RetrieveAPIView):
     """One of the partner's applications with its history; DELETE removes a draft."""
 
+    model = Order
     serializer_class = PartnerOrderDetailSerializer
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Order.objects.none()
+    def scoped_queryset(self):
         return selectors.order_of_partner_with_history(partner=self.request.user)
 
     @extend_schema(
@@ -208,7 +186,7 @@ class PartnerOrderDetailView(generics.RetrieveAPIView):
 
 
 @extend_schema(tags=["applications"])
-class OrderConfirmView(APIView):
+class OrderConfirmView(PartnerEndpoint, APIView):
     @extend_schema(
         request=OrderDraftConfirmSerializer,
         responses={
@@ -229,7 +207,7 @@ class OrderConfirmView(APIView):
 
 
 @extend_schema(tags=["applications"])
-class PartnerStatsView(APIView):
+class PartnerStatsView(PartnerEndpoint, APIView):
     """The partner's funnel: clicks, applications, decisions, reward; overall and per product."""
 
     @extend_schema(
@@ -240,4 +218,5 @@ class PartnerStatsView(APIView):
     def get(self, request):
         query = PartnerStatsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        return Response(selectors.partner_stats(partner=request.user, **query.validated_data))
+        stats = selectors.partner_stats(partner=request.user, **query.validated_data)
+        return Response(PartnerStatsSerializer(stats).data)
