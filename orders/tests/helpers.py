@@ -2,9 +2,6 @@
 
 from datetime import UTC, datetime
 
-from rest_framework.test import APIClient
-
-from catalog.services import bank_issue_token
 from orders.models import Order, OrderStatusChange, ReferralClick
 
 ORDERS = "/api/orders/"
@@ -51,10 +48,3 @@ def moment(text: str) -> datetime:
 def at(day: int, hour: int = 0) -> datetime:
     """A fixed moment in March 2026 (UTC), for tests of date ranges."""
     return datetime(2026, 3, day, hour, tzinfo=UTC)
-
-
-def bank_client(bank) -> APIClient:
-    """An APIClient sending a fresh token of `bank` (which replaces its earlier ones)."""
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bank {bank_issue_token(bank=bank)}")
-    return client

@@ -16,6 +16,7 @@ from catalog.services import bank_issue_token
 from catalog.tests.factories import BankFactory, ProductFactory
 from orders.models import ChangeSource, Order, OrderStatusChange
 from orders.tests.factories import DraftFactory, OrderFactory
+from tests import clients
 from tests.clients import bearer_client
 
 pytestmark = pytest.mark.django_db
@@ -34,10 +35,8 @@ def token(bank) -> str:
 
 
 @pytest.fixture
-def bank_client(token) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bank {token}")
-    return client
+def bank_client(bank) -> APIClient:
+    return clients.bank_client(bank)
 
 
 @pytest.fixture
@@ -338,6 +337,16 @@ def test_put_is_the_only_method_of_the_callback(token, order):
         response = getattr(APIClient(), method)(f"/api/order/{order.pk}/{token}/")
         assert response.status_code == 405, method
     assert state(order) == before
+
+
+def test_decisions_are_not_counted_as_a_partners_writes(decide, order, settings):
+    """No partner signs in to report a decision, so the per-partner write throttle never
+    counts one (the callback has no per-IP throttle either)."""
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "partner_write": "1/min"}
+
+    statuses = [decide(order.pk, {"view": True}).status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 200]
 
 
 def test_a_decision_takes_a_bounded_number_of_queries(decide, order, django_assert_max_num_queries):

@@ -19,7 +19,8 @@ from catalog.tests.factories import ProductFactory
 from orders import services
 from orders.models import Order, OrderStatusChange
 from orders.tests.factories import DraftFactory, OrderFactory
-from orders.tests.helpers import bank_client, link
+from orders.tests.helpers import link
+from tests.clients import bank_client
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from catalog.services import bank_issue_token
 from catalog.tests.factories import BankFactory, ProductFactory
 from orders.models import Order, OrderStatusChange
 from orders.tests.factories import DraftFactory, OrderFactory
-from orders.tests.helpers import at, bank_client, confirm, detail, moment, snapshot
-from tests.clients import bearer_client
+from orders.tests.helpers import at, confirm, detail, moment, snapshot
+from tests.clients import bank_client, bearer_client
 
 pytestmark = pytest.mark.django_db
 

@@ -5,14 +5,13 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
 from catalog.services import bank_issue_token
 from catalog.tests.factories import ProductFactory
 from orders.tests.factories import DraftFactory, OrderFactory
 from orders.tests.helpers import moment
-from tests.clients import bearer_client
+from tests.clients import bank_client, bearer_client
 
 pytestmark = pytest.mark.django_db
 
@@ -160,8 +159,7 @@ def test_an_application_approved_by_the_bank_shows_its_reward_rounded_half_up(
 ):
     product = ProductFactory(percent_user=Decimal("1.50"))
     order = OrderFactory(partner=partner, product=product, income=Decimal("3.00"))
-    bank = APIClient()
-    bank.credentials(HTTP_AUTHORIZATION=f"Bank {bank_issue_token(bank=product.bank)}")
+    bank = bank_client(product.bank)
     decided = bank.patch(f"/api/bank/orders/{order.pk}/", {"approval": True}, format="json")
     assert decided.status_code == 200
 
