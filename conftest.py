@@ -3,7 +3,6 @@ import uuid
 import pytest
 from rest_framework.test import APIClient
 
-from accounts.tests.factories import PASSWORD
 from referrals.tests.factories import PartnerFactory
 from tests.clients import bearer_client
 from tests.sms import Outbox
@@ -24,11 +23,6 @@ def api_client() -> APIClient:
 def partner(db):
     """A partner as a sign-up leaves it, personal invite code included."""
     return PartnerFactory()
-
-
-@pytest.fixture
-def partner_password() -> str:
-    return PASSWORD
 
 
 @pytest.fixture

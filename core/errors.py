@@ -32,8 +32,3 @@ class NotFoundError(ApplicationError):
 class ConflictError(ApplicationError):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "Conflict with the current state."
-
-
-class ForbiddenError(ApplicationError):
-    status_code = status.HTTP_403_FORBIDDEN
-    default_detail = "You do not have permission to perform this action."
