@@ -125,12 +125,13 @@ class BankOrderListView(BankEndpoint, generics.ListAPIView):
 
 @extend_schema(tags=["bank"])
 class BankOrderDecisionView(BankEndpoint, APIView):
+    """The same decision as the status callback, with the token in `Authorization: Bank
+    <token>` instead of the URL: same body, same rules, same 404 for another bank's or a draft."""
+
     @extend_schema(
         request=BankDecisionSerializer,
         responses=DECISION_RESPONSES,
         summary="Report a decision on one of the bank's applications",
-        # The published text, which this view once took from its base class's docstring.
-        description="Base of the bank API: `Authorization: Bank <token>` only.",
     )
     def patch(self, request, pk: int):
         return _decision(request.auth, order_id=pk, data=request.data)
