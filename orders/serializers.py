@@ -1,6 +1,7 @@
 import re
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.fields import PhoneNumberField
@@ -120,7 +121,7 @@ class BankDecisionSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict) -> dict:
         if not {"view", "approval", "status"} & set(attrs):
-            raise serializers.ValidationError("Send at least one of view, approval, status.")
+            raise serializers.ValidationError(_("Send at least one of view, approval, status."))
         return attrs
 
 
