@@ -279,3 +279,13 @@ def test_redoc_loads_nothing_from_outside(visit):
     # it in the browser, so the request is never sent (and `close()` checks none was).
     assert all("cdn.redoc.ly" in error for error in v.csp_errors)
     v.screenshot("redoc.png")
+
+
+def test_admin_sign_in_page_keeps_to_the_policy(visit):
+    v = visit(viewport=PHONE, locale="ru-RU")
+
+    v.goto("/admin/login/")
+
+    assert v.page.get_attribute("html", "lang") == "ru"
+    assert v.page.locator("#id_username").is_visible()
+    assert v.csp_errors == []
