@@ -20,14 +20,17 @@ _SPACES = re.compile(r"[\s\u00a0\u202f']")
 def income_as_typed(value: str) -> str:
     """`50 000,50` (Russian) or `50,000.50` (English) as the plain `50000.50` the API takes.
 
-    Group separators of the active language go, its decimal separator becomes a point;
-    anything else is left for the serializer to refuse.
+    Group separators of the active language go (where they really group thousands), its
+    decimal separator becomes a point; anything else is left for the serializer to refuse.
     """
     value = _SPACES.sub("", value)
     thousands = get_format("THOUSAND_SEPARATOR")
     decimal = get_format("DECIMAL_SEPARATOR")
     if thousands and not thousands.isspace():
-        value = value.replace(thousands, "")
+        # Only real groups of three: in English `50000,50` is a typo, not fifty million.
+        grouped = rf"[+-]?\d{{1,3}}(?:{re.escape(thousands)}\d{{3}})+(?:{re.escape(decimal)}\d+)?"
+        if re.fullmatch(grouped, value):
+            value = value.replace(thousands, "")
     if decimal != ".":
         value = value.replace(decimal, ".")
     return value

@@ -6,6 +6,7 @@ cannot double its allowance by switching between the page and the API.
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.template.defaultfilters import floatformat
@@ -28,7 +29,7 @@ INCOME_EXAMPLE = Decimal(50000)
 def _with_lang(request, url: str) -> str:
     """`url` keeping the `?lang=` the visitor chose, which is not remembered otherwise."""
     lang = request.GET.get("lang")
-    return f"{url}?lang={lang}" if lang in {"ru", "en"} else url
+    return f"{url}?lang={lang}" if lang in dict(settings.LANGUAGES) else url
 
 
 def _throttled(request, throttle):

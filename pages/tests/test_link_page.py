@@ -237,6 +237,17 @@ def test_money_typed_as_people_write_it_is_accepted(client, partner, product):
     assert incomes == [Decimal("50000.50"), Decimal("70000.25")]
 
 
+@pytest.mark.parametrize(("query", "income"), [("?lang=en", "50000,50"), ("", "50.000,5")])
+def test_money_that_is_not_a_number_in_the_language_is_refused(
+    client, partner, product, query, income
+):
+    response = client.post(page(partner.username, product.pk) + query, consented(income=income))
+
+    assert response.status_code == 400
+    assert 'id="id_income_error"' in text(response)
+    assert Order.objects.count() == 0
+
+
 def test_thank_you_page_shows_the_income_in_the_language_format(client, partner, product):
     done = client.post(page(partner.username, product.pk), consented(income="50000"))["Location"]
 
