@@ -434,3 +434,20 @@ def test_a_partner_called_done_keeps_its_links(client, product):
     done = UserFactory(username="done")
 
     assert client.get(page(done.username, product.pk)).status_code == 200
+
+
+def test_the_client_e_mail_speaks_the_language_of_the_page(
+    client, partner, product, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(page(partner.username, product.pk), consented())
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            page(partner.username, product.pk) + "?lang=en",
+            consented(email_client="b@example.com", phone="+79990000001"),
+        )
+
+    russian, english = mailoutbox
+    assert russian.subject == "Ваша заявка на Cashback card принята"
+    assert "передана в банк" in russian.body
+    assert english.subject == "Your application for Cashback card was received"
