@@ -47,6 +47,13 @@ class LanguageMiddleware(LocaleMiddleware):
         translation.activate(self.language_of(request))
         request.LANGUAGE_CODE = translation.get_language()
 
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        # Whatever this thread runs next (a request, a task, a test) starts from the default,
+        # not from the language of the last visitor.
+        translation.deactivate()
+        return response
+
     @staticmethod
     def language_of(request) -> str:
         asked = request.GET.get("lang", "")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +94,9 @@ def test_every_message_of_the_catalogue_is_translated_and_compiled():
     assert untranslated == []
     stale = [msgid for msgid, msgstr in entries.items() if compiled.gettext(msgid) != msgstr]
     assert stale == [], "the .mo is older than the .po: run `manage.py compilemessages`"
+
+
+def test_a_russian_request_leaves_no_russian_behind(client):
+    client.get("/", HTTP_ACCEPT_LANGUAGE="ru")
+
+    assert translation.get_language() == "en"
