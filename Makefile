@@ -2,21 +2,31 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
+# Where `make run` serves: `make run PORT=8001`, or `HOST=0.0.0.0` to be reached from outside.
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address the printed links use (a server bound to 0.0.0.0 answers on 127.0.0.1 too).
+SHOWN_HOST := $(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST))
 
-.PHONY: run test lint format check-deploy schema bench clean
+.PHONY: run test lint format check-deploy schema bench clean check-port
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
+	@echo "Installing the pinned requirements into $(VENV) (a minute or two on a fresh machine)..."
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install --disable-pip-version-check --progress-bar on -r requirements-dev.txt
 	touch $@
 
-## run: migrate, load the demo data and serve the API on http://127.0.0.1:8000 (DEBUG on)
-run: $(VENV)/.installed
+## check-port: fail at once when HOST:PORT is taken, before any install
+check-port:
+	@$(PYTHON) -c "import socket; s = socket.socket(); s.bind(('$(HOST)', $(PORT)))" 2>/dev/null \
+	|| { echo "Port $(PORT) on $(HOST) is in use: stop what uses it, or pick another port," \
+	"e.g. make run PORT=8001"; exit 1; }
+
+## run: migrate, load the demo data and serve on http://$(HOST):$(PORT) (DEBUG on)
+run: check-port $(VENV)/.installed
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(PY) manage.py createcachetable
-	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
+	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo --base-url http://$(SHOWN_HOST):$(PORT)
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## test: the whole test suite (PostgreSQL when DB_ENGINE=postgresql, else SQLite)

@@ -10,13 +10,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import Throttled
 
 from accounts.models import PhoneCode
 from accounts.sms import send_sms
 from core import ratelimit
 
-PHONE_CODE_SENT = "If the number can receive SMS, a code has been sent."
+PHONE_CODE_SENT = _("If the number can receive SMS, a code has been sent.")
 HOUR = 3600
 
 

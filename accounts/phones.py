@@ -2,8 +2,9 @@
 
 import phonenumbers
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
-INVALID_PHONE = "Enter a valid phone number."
+INVALID_PHONE = _("Enter a valid phone number.")
 
 
 def normalize_phone(value: str, *, region: str | None = None) -> str | None:

@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts import selectors
@@ -123,7 +124,7 @@ class ProfileUpdateSerializer(serializers.ModelSerializer):
         phone = attrs.get("phone")
         if phone and phone != self.instance.phone and not attrs.get("phone_code"):
             raise serializers.ValidationError(
-                {"phone_code": ["The code sent to the new phone is required to change it."]}
+                {"phone_code": [_("The code sent to the new phone is required to change it.")]}
             )
         return attrs
 

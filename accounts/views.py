@@ -3,6 +3,7 @@ what other apps know of the partner, are in `partners.views`."""
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
@@ -22,7 +23,7 @@ from accounts.serializers import (
 from core.api import PartnerEndpoint
 from core.throttling import AuthThrottle, SharedRateThrottle
 
-INVALID_CREDENTIALS = "No active account found with the given credentials."
+INVALID_CREDENTIALS = _("No active account found with the given credentials.")
 
 
 class PhoneCodeRequestView(AuthEndpoint, APIView):

@@ -3,6 +3,7 @@ the same `catalog_import` as the bank API and the `import_catalog` command."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -27,7 +28,8 @@ class BankAdmin(admin.ModelAdmin):
     list_filter = ("is_active",)
     search_fields = ("name",)
     readonly_fields = ("has_token", "token_issued_at", "created_at")
-    fields = ("name", "is_active", "has_token", "token_issued_at", "created_at")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fields = ("name", "is_active", "terms_url", "has_token", "token_issued_at", "created_at")
     actions = ("issue_token",)
     change_form_template = "admin/catalog/bank/change_form.html"
 

@@ -4,6 +4,7 @@ The bank API answers them through `core.exceptions.exception_handler`; the admin
 `import_catalog` command show the same problems as `CatalogImportError.lines()`.
 """
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 
 from core.errors import ApplicationError
@@ -16,7 +17,7 @@ class CatalogImportError(ApplicationError):
     (`{"products[2].percent_user": ["..."]}`), so the bank can fix every line in one go.
     """
 
-    default_detail = "The catalogue cannot be imported."
+    default_detail = _("The catalogue cannot be imported.")
 
     def __init__(self, errors: dict[str, list[str]]) -> None:
         super().__init__(self.default_detail)
@@ -39,4 +40,7 @@ class CatalogTooLarge(CatalogImportError):
 
     def __init__(self, *, max_bytes: int) -> None:
         mebibytes = f"{max_bytes / 1024 / 1024:g} MiB"
-        super().__init__({"file": [f"The file is larger than {max_bytes} bytes ({mebibytes})."]})
+        message = _("The file is larger than {max_bytes} bytes ({mebibytes}).").format(
+            max_bytes=max_bytes, mebibytes=mebibytes
+        )
+        super().__init__({"file": [message]})

@@ -32,6 +32,10 @@ class Bank(models.Model):
 
     name = models.CharField(max_length=200)
     is_active = models.BooleanField(default=True)
+    terms_url = models.URLField(
+        blank=True,
+        help_text="The bank's terms of processing personal data, linked from the client's page",
+    )
     token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     token_issued_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

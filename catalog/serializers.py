@@ -29,12 +29,20 @@ class ProductDataSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "description", "percent_user", "percent_bank", "category", "bank"]
 
 
-def referral_link(request, *, username: str, product_id: int) -> str:
-    """The absolute public link a partner shares for one product."""
-    path = f"/api/order/ref/{quote(username, safe='')}/{product_id}/"
+def _absolute(request, path: str) -> str:
     if settings.PUBLIC_BASE_URL:
         return settings.PUBLIC_BASE_URL + path
     return request.build_absolute_uri(path)
+
+
+def referral_link(request, *, username: str, product_id: int) -> str:
+    """The absolute public link a partner shares for one product (the seed's JSON endpoint)."""
+    return _absolute(request, f"/api/order/ref/{quote(username, safe='')}/{product_id}/")
+
+
+def referral_page(request, *, username: str, product_id: int) -> str:
+    """The absolute URL of the same link's page for people (SPEC §9, app `pages`)."""
+    return _absolute(request, f"/r/{quote(username, safe='')}/{product_id}/")
 
 
 class ProductItemSerializer(serializers.Serializer):
@@ -45,13 +53,18 @@ class ProductItemSerializer(serializers.Serializer):
     a page of products (see bench/).
     """
 
-    ref = serializers.URLField(read_only=True)
+    ref = serializers.URLField(read_only=True, help_text="The referral link's JSON endpoint")
+    page = serializers.URLField(
+        read_only=True, help_text="The same link's page, where a client applies in a browser"
+    )
     data = ProductDataSerializer(source="*", read_only=True)
 
     def to_representation(self, product: Product) -> dict:
         request = self.context["request"]
+        username = request.user.username
         return {
-            "ref": referral_link(request, username=request.user.username, product_id=product.pk),
+            "ref": referral_link(request, username=username, product_id=product.pk),
+            "page": referral_page(request, username=username, product_id=product.pk),
             "data": {
                 "id": product.pk,
                 "name": product.name,

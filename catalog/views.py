@@ -3,6 +3,7 @@ sell, and a bank's catalogue upload. Each view validates, calls one selector or 
 serializes; authentication, permissions and throttles come from its base (`core.api`,
 `catalog.api`)."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
@@ -85,7 +86,7 @@ class ProductDetailView(PartnerProductEndpoint, generics.RetrieveAPIView):
     """One product this partner may sell; 404 when it may not."""
 
 
-NO_CATALOGUE = "No catalogue: send the YAML as the body or as the multipart field `file`."
+NO_CATALOGUE = _("No catalogue: send the YAML as the body or as the multipart field `file`.")
 
 
 @extend_schema(tags=["bank"])

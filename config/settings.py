@@ -67,16 +67,21 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "core",
     "catalog",
     "accounts",
     "referrals",
     "orders",
     "partners",
+    "pages",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Before anything that may answer with a message, so that the message is translated.
+    "core.middleware.LanguageMiddleware",
     "core.middleware.BodySizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -162,7 +167,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+# Languages (core.middleware.LanguageMiddleware): the clients' pages (the root and the
+# referral links' pages) default to Russian; the JSON API, the admin, commands and logs to
+# English; `Accept-Language` or `?lang=` choose either anywhere.
+LANGUAGE_CODE = "en"
+PAGE_LANGUAGE_CODE = "ru"
+PAGE_LANGUAGE_PATHS = r"^/(r/.*)?$"
+LANGUAGES = [("ru", "Русский"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -193,6 +205,25 @@ if env_bool("SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "pages.views.csrf_failure"
+
+# --- Content-Security-Policy (django-csp): the site loads only its own files --------------
+# `data:` images are the API docs' inline icons; nothing is fetched from another origin.
+# The docs pages add inline styles and a blob worker of their own (config/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # --- Phones -----------------------------------------------------------------------------
 # Region used to read numbers written without "+" (ISO 3166 code).

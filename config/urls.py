@@ -1,8 +1,17 @@
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 
 from core import views
+
+# The docs' own code styles its elements inline and ReDoc searches in a worker it builds from
+# a blob; both stay on this site, which is all the policy (settings.py) allows.
+docs_csp = csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["'self'", "blob:"]})
 
 api_patterns = [
     path("", include("accounts.urls")),
@@ -11,10 +20,15 @@ api_patterns = [
     path("", include("orders.urls")),
     path("", include("partners.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    # The split view serves Swagger UI's start-up script as a file: no inline script to allow.
+    path(
+        "docs/",
+        docs_csp(SpectacularSwaggerSplitView.as_view(url_name="schema")),
+        name="swagger-ui",
+    ),
     path(
         "redoc/",
-        SpectacularRedocView.as_view(url_name="schema", template_name="core/redoc.html"),
+        docs_csp(SpectacularRedocView.as_view(url_name="schema", template_name="core/redoc.html")),
         name="redoc",
     ),
     re_path(r"^.*$", views.api_not_found),
@@ -24,6 +38,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", views.health, name="health"),
     path("api/", include(api_patterns)),
+    path("", include("pages.urls")),
 ]
 
 handler400 = "core.views.handler400"

@@ -1,6 +1,7 @@
 """The domain's error types. Services raise them; `core.exceptions.exception_handler` answers
 each with its `status_code` in DRF's shapes. Every app derives its own in its `errors.py`."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 
 
@@ -11,7 +12,7 @@ class ApplicationError(Exception):
     """
 
     status_code = status.HTTP_400_BAD_REQUEST
-    default_detail = "Invalid request."
+    default_detail = _("Invalid request.")
 
     def __init__(self, detail: str | None = None, *, field: str | None = None) -> None:
         self.detail = detail or self.default_detail
@@ -26,9 +27,9 @@ class ApplicationError(Exception):
 
 class NotFoundError(ApplicationError):
     status_code = status.HTTP_404_NOT_FOUND
-    default_detail = "Not found."
+    default_detail = _("Not found.")
 
 
 class ConflictError(ApplicationError):
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "Conflict with the current state."
+    default_detail = _("Conflict with the current state.")

@@ -6,6 +6,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -28,7 +29,7 @@ def exception_handler(exc, context):
         return Response(exc.as_data(), status=exc.status_code)
     if isinstance(exc, RequestDataTooBig):
         return Response(
-            {"detail": "Request body is too large."},
+            {"detail": _("Request body is too large.")},
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
     if isinstance(exc, DjangoValidationError):
@@ -46,7 +47,7 @@ def exception_handler(exc, context):
     if response is None:
         logger.exception("Unhandled error in API view", exc_info=exc)
         return Response(
-            {"detail": "Internal server error."},
+            {"detail": _("Internal server error.")},
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,
         )
     return response

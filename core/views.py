@@ -4,6 +4,7 @@ import logging
 
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
@@ -24,7 +25,7 @@ def health(request):
 
 def api_not_found(request, *args, **kwargs):
     """Any unknown URL under /api/: DRF's 404 shape, whatever DEBUG says."""
-    return JsonResponse({"detail": "Not found."}, status=404)
+    return JsonResponse({"detail": _("Not found.")}, status=404)
 
 
 def _wants_json(request) -> bool:
@@ -41,7 +42,7 @@ def handler404(request, exception=None):
 
 def handler500(request):
     if _wants_json(request):
-        return JsonResponse({"detail": "Internal server error."}, status=500)
+        return JsonResponse({"detail": _("Internal server error.")}, status=500)
     from django.views import defaults
 
     return defaults.server_error(request)
@@ -49,7 +50,7 @@ def handler500(request):
 
 def handler400(request, exception=None):
     if _wants_json(request):
-        return JsonResponse({"detail": "Bad request."}, status=400)
+        return JsonResponse({"detail": _("Bad request.")}, status=400)
     from django.views import defaults
 
     return defaults.bad_request(request, exception)
@@ -57,7 +58,7 @@ def handler400(request, exception=None):
 
 def handler403(request, exception=None):
     if _wants_json(request):
-        return JsonResponse({"detail": "Forbidden."}, status=403)
+        return JsonResponse({"detail": _("Forbidden.")}, status=403)
     from django.views import defaults
 
     return defaults.permission_denied(request, exception)

@@ -1,35 +1,37 @@
 """The rules of applications that a request can break; `core.exceptions` answers each one."""
 
+from django.utils.translation import gettext_lazy as _
+
 from core.errors import ApplicationError, ConflictError
 
 
 class DuplicateApplicationError(ConflictError):
-    default_detail = (
+    default_detail = _(
         "An application with this phone or e-mail for this product was sent in the last 24 hours."
     )
 
 
 class FinalDecisionError(ConflictError):
-    default_detail = "The application is already decided; this contradicts the decision."
+    default_detail = _("The application is already decided; this contradicts the decision.")
 
 
 class NotADraftError(ConflictError):
-    default_detail = "Only a draft can be changed this way; this application is submitted."
+    default_detail = _("Only a draft can be changed this way; this application is submitted.")
 
 
 class ProductUnavailableError(ConflictError):
-    default_detail = "This product is no longer available to you."
+    default_detail = _("This product is no longer available to you.")
 
 
 class ContradictoryDecisionError(ApplicationError):
-    default_detail = "The fields contradict each other: send one decision."
+    default_detail = _("The fields contradict each other: send one decision.")
 
 
 class IncompleteApplicationError(ApplicationError):
     """Raised with the fields still missing, each named."""
 
     def __init__(self, missing: list[str]) -> None:
-        super().__init__("This field is required.")
+        super().__init__(_("This field is required."))
         self.missing = missing
 
     def as_data(self) -> dict:
@@ -37,4 +39,4 @@ class IncompleteApplicationError(ApplicationError):
 
 
 class UnknownProductError(ApplicationError):
-    default_detail = "Unknown product, or not one you may sell."
+    default_detail = _("Unknown product, or not one you may sell.")

@@ -10,6 +10,7 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -25,15 +26,17 @@ def _send_after_commit(*, to: str, subject: str, body: str, what: str) -> None:
 
 
 def client_application_received(*, order, product) -> None:
-    """Tell the client its application reached the bank."""
+    """Tell the client its application reached the bank, in the language the client used
+    (the request's: the client's page is Russian unless it asked for English)."""
+    names = {"number": order.pk, "product": product.name, "bank": product.bank.name}
     _send_after_commit(
         to=order.email_client,
-        subject=f"Your application for {product.name} was received",
-        body=(
-            f"Hello,\n\nyour application #{order.pk} for {product.name} "
-            f"({product.bank.name}) was received and sent to the bank. "
-            "The bank will contact you with its decision.\n"
-        ),
+        subject=_("Your application for %(product)s was received") % names,
+        body=_(
+            "Hello,\n\nyour application #%(number)s for %(product)s (%(bank)s) was received "
+            "and sent to the bank. The bank will contact you with its decision.\n"
+        )
+        % names,
         what="application received",
     )
 

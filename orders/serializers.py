@@ -1,6 +1,8 @@
 import re
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
 from accounts.fields import PhoneNumberField
@@ -92,8 +94,27 @@ class OrderLinkCreateSerializer(serializers.Serializer):
     phone = PhoneNumberField(help_text="National or international form; stored as E.164.")
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Application received",
+            summary="A client's application, submitted at once",
+            value={
+                "id": 42,
+                "income": "50000.00",
+                "email_client": "client@example.com",
+                "phone": "+79995551234",
+                "user_id": {"username": "demo"},
+                "product_id": {"name": "Cashback card"},
+                "status": "new",
+            },
+            response_only=True,
+        )
+    ]
+)
 class OrderLinkCreatedSerializer(serializers.ModelSerializer):
-    """The seed's answer to an application sent through a link."""
+    """The seed's answer to an application sent through a link: always `new` (a client's
+    application is submitted at once; only partners keep drafts)."""
 
     user_id = LandingPartnerSerializer(source="partner")
     product_id = LandingNamedSerializer(source="product")
@@ -120,7 +141,7 @@ class BankDecisionSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict) -> dict:
         if not {"view", "approval", "status"} & set(attrs):
-            raise serializers.ValidationError("Send at least one of view, approval, status.")
+            raise serializers.ValidationError(_("Send at least one of view, approval, status."))
         return attrs
 
 

@@ -9,6 +9,7 @@ that build objects. Every refusal is a `CatalogImportError` with one short, read
 from typing import Any
 
 import yaml
+from django.utils.translation import gettext_lazy as _
 from yaml.composer import Composer, ComposerError
 from yaml.constructor import SafeConstructor
 from yaml.error import MarkedYAMLError
@@ -65,7 +66,7 @@ class _PlainDataComposer(Composer):
         """
         node = super().compose_mapping_node(anchor)
         seen: set[tuple[str, str]] = set()
-        for key_node, _ in node.value:
+        for key_node, _value in node.value:
             if not isinstance(key_node, ScalarNode):
                 continue
             key = (key_node.tag, key_node.value)
@@ -110,13 +111,17 @@ def _yaml_error_message(exc: yaml.YAMLError) -> str:
         text = " ".join(part for part in (exc.context, exc.problem) if part) or "malformed"
         mark = exc.problem_mark or exc.context_mark
         if mark is not None:
-            where = f" (line {mark.line + 1}, column {mark.column + 1})"
+            where = _(" (line {line}, column {column})").format(
+                line=mark.line + 1, column=mark.column + 1
+            )
     elif isinstance(exc, ReaderError):
         text = f"unacceptable character #x{exc.character:04x}"
-        where = f" (position {exc.position})"
+        where = _(" (position {position})").format(position=exc.position)
     else:
         text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return f"Invalid YAML: {' '.join(text.split())[:160]}{where}."
+    return _("Invalid YAML: {problem}{where}.").format(
+        problem=" ".join(text.split())[:160], where=where
+    )
 
 
 def catalog_yaml_load(*, raw: bytes, loader: type = CatalogLoader) -> Any:
@@ -126,7 +131,7 @@ def catalog_yaml_load(*, raw: bytes, loader: type = CatalogLoader) -> Any:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise CatalogImportError({"file": ["The file must be UTF-8 text."]}) from None
+        raise CatalogImportError({"file": [_("The file must be UTF-8 text.")]}) from None
     parser = None
     try:
         parser = loader(text)  # the pure-Python reader checks the characters right here
@@ -136,7 +141,7 @@ def catalog_yaml_load(*, raw: bytes, loader: type = CatalogLoader) -> Any:
     except ValueError:
         # An integer beyond Python's 4,300-digit limit or an impossible date such as 2024-13-45.
         raise CatalogImportError(
-            {"file": ["Invalid YAML: a value cannot be read (number too long or bad date)."]}
+            {"file": [_("Invalid YAML: a value cannot be read (number too long or bad date).")]}
         ) from None
     finally:
         if parser is not None:

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from catalog.errors import CatalogImportError
 from catalog.models import Bank, Category, Product
 
@@ -21,10 +23,11 @@ CATEGORY_NAME_MAX_LENGTH = Category._meta.get_field("name").max_length
 PRODUCT_NAME_MAX_LENGTH = Product._meta.get_field("name").max_length
 EXTERNAL_ID_MAX_LENGTH = Product._meta.get_field("external_id").max_length
 
-PERCENT_ERROR = "Must be a number from 0 to 100 with at most two decimals."
-REQUIRED_ERROR = "This field is required."
-NUL_ERROR = "Must not contain a NUL character."
-BLANK_ERROR = "This field may not be blank."
+PERCENT_ERROR = _("Must be a number from 0 to 100 with at most two decimals.")
+REQUIRED_ERROR = _("This field is required.")
+NUL_ERROR = _("Must not contain a NUL character.")
+BLANK_ERROR = _("This field may not be blank.")
+TOO_LONG_ERROR = _("Ensure this field has no more than {max_length} characters.")
 
 _CENT = Decimal("0.01")
 
@@ -70,7 +73,7 @@ class _Errors:
         errors = dict(self.by_key)
         if self.truncated:
             errors.setdefault("file", []).append(
-                f"Only the first {MAX_CATALOG_ERRORS} errors are listed."
+                _("Only the first {count} errors are listed.").format(count=MAX_CATALOG_ERRORS)
             )
         raise CatalogImportError(errors)
 
@@ -94,14 +97,14 @@ def _text(errors: _Errors, item: dict, field: str, where: str, *, max_length: in
         return None
     value = item[field]
     if value is not None and not isinstance(value, str):
-        errors.add(key, "Must be a string.")
+        errors.add(key, _("Must be a string."))
         return None
     text = (value or "").strip()
     if not text:
         errors.add(key, BLANK_ERROR)
         return None
     if len(text) > max_length:
-        errors.add(key, f"Ensure this field has no more than {max_length} characters.")
+        errors.add(key, TOO_LONG_ERROR.format(max_length=max_length))
         return None
     return _without_nul(errors, key, text)
 
@@ -119,14 +122,14 @@ def _identifier(
         errors.add(key, BLANK_ERROR)
         return None
     if isinstance(value, bool) or not isinstance(value, str | int):
-        errors.add(key, "Must be a string or an integer.")
+        errors.add(key, _("Must be a string or an integer."))
         return None
     text = str(value).strip()
     if not text:
         errors.add(key, BLANK_ERROR)
         return None
     if max_length is not None and len(text) > max_length:
-        errors.add(key, f"Ensure this field has no more than {max_length} characters.")
+        errors.add(key, TOO_LONG_ERROR.format(max_length=max_length))
         return None
     return _without_nul(errors, key, text)
 
@@ -163,7 +166,7 @@ def _description(errors: _Errors, item: dict, where: str) -> str | None:
     if value is None:
         return ""
     if not isinstance(value, str):
-        errors.add(_key(where, "description"), "Must be a string.")
+        errors.add(_key(where, "description"), _("Must be a string."))
         return None
     return _without_nul(errors, _key(where, "description"), value.strip())
 
@@ -171,7 +174,7 @@ def _description(errors: _Errors, item: dict, where: str) -> str | None:
 def _active(errors: _Errors, item: dict, where: str) -> bool | None:
     value = item.get("active", True)
     if not isinstance(value, bool):
-        errors.add(_key(where, "active"), "Must be true or false.")
+        errors.add(_key(where, "active"), _("Must be true or false."))
         return None
     return value
 
@@ -181,7 +184,7 @@ def _list(errors: _Errors, data: dict, field: str) -> list | None:
         errors.add(field, REQUIRED_ERROR)
         return None
     if not isinstance(data[field], list):
-        errors.add(field, "Must be a list.")
+        errors.add(field, _("Must be a list."))
         return None
     return data[field]
 
@@ -196,7 +199,7 @@ def _categories_validate(errors: _Errors, data: dict) -> dict[str, str | None] |
     for index, item in enumerate(items):
         where = f"categories[{index}]"
         if not isinstance(item, dict):
-            errors.add(where, "Must be a mapping with id and name.")
+            errors.add(where, _("Must be a mapping with id and name."))
             continue
         category_id = _identifier(errors, item, "id", where)
         name = _text(errors, item, "name", where, max_length=CATEGORY_NAME_MAX_LENGTH)
@@ -205,8 +208,9 @@ def _categories_validate(errors: _Errors, data: dict) -> dict[str, str | None] |
         if category_id in first_index:
             errors.add(
                 f"{where}.id",
-                f"Duplicate category id {category_id!r} "
-                f"(also categories[{first_index[category_id]}]).",
+                _("Duplicate category id {id!r} (also categories[{index}]).").format(
+                    id=category_id, index=first_index[category_id]
+                ),
             )
             continue
         first_index[category_id] = index
@@ -222,7 +226,10 @@ def _products_validate(
         return []
     if len(items) > MAX_CATALOG_PRODUCTS:
         errors.add(
-            "products", f"At most {MAX_CATALOG_PRODUCTS} products per file, got {len(items)}."
+            "products",
+            _("At most {limit} products per file, got {count}.").format(
+                limit=MAX_CATALOG_PRODUCTS, count=len(items)
+            ),
         )
         return []
     rows: list[ProductRow] = []
@@ -230,15 +237,16 @@ def _products_validate(
     for index, item in enumerate(items):
         where = f"products[{index}]"
         if not isinstance(item, dict):
-            errors.add(where, "Must be a mapping.")
+            errors.add(where, _("Must be a mapping."))
             continue
         external_id = _identifier(errors, item, "id", where, max_length=EXTERNAL_ID_MAX_LENGTH)
         if external_id is not None:
             if external_id in first_index:
                 errors.add(
                     f"{where}.id",
-                    f"Duplicate product id {external_id!r} "
-                    f"(also products[{first_index[external_id]}]).",
+                    _("Duplicate product id {id!r} (also products[{index}]).").format(
+                        id=external_id, index=first_index[external_id]
+                    ),
                 )
             else:
                 first_index[external_id] = index
@@ -247,7 +255,9 @@ def _products_validate(
         if category_id is not None and category_ids is not None and category_id not in category_ids:
             errors.add(
                 f"{where}.category",
-                f"Unknown category {category_id!r}: not among this file's categories.",
+                _("Unknown category {category!r}: not among this file's categories.").format(
+                    category=category_id
+                ),
             )
         percent_user = _percent(errors, item, "percent_user", where)
         percent_bank = _percent(errors, item, "percent_bank", where)
@@ -281,7 +291,7 @@ def catalog_validate(data: Any, *, bank: Bank | None) -> Catalogue:
     """Every rule checked, every error collected, before a single row is written."""
     if not isinstance(data, dict):
         raise CatalogImportError(
-            {"file": ["The file must be a mapping with bank, categories and products."]}
+            {"file": [_("The file must be a mapping with bank, categories and products.")]}
         )
     errors = _Errors()
     bank_name = _text(errors, data, "bank", "", max_length=BANK_NAME_MAX_LENGTH)
@@ -292,7 +302,12 @@ def catalog_validate(data: Any, *, bank: Bank | None) -> Catalogue:
         and bank_name is not None
         and bank_name.casefold() != bank.name.strip().casefold()
     ):
-        errors.add("bank", f"The file is for bank {bank_name!r}, not {bank.name!r}.")
+        errors.add(
+            "bank",
+            _("The file is for bank {file_bank!r}, not {bank!r}.").format(
+                file_bank=bank_name, bank=bank.name
+            ),
+        )
     categories = _categories_validate(errors, data)
     products = _products_validate(errors, data, set(categories) if categories is not None else None)
     errors.raise_if_any()

@@ -109,7 +109,7 @@ def test_product_detail_has_same_shape(partner_client):
 
     assert response.status_code == 200
     assert response.json()["data"]["id"] == product.pk
-    assert set(response.json()) == {"ref", "data"}
+    assert set(response.json()) == {"ref", "page", "data"}
 
 
 def test_products_require_authentication(api_client):

@@ -294,7 +294,7 @@ def test_unknown_keys_are_ignored():
 
 def test_utf8_text_and_byte_order_mark_are_accepted():
     source = catalog_source(
-        bank="Сбер Банк",  # noqa: RUF001 - Cyrillic on purpose
+        bank="Сбер Банк",
         categories=[{"id": "карты", "name": "Кредитные карты"}],
         products=[product_item(id="кэшбэк", name="Карта «Кэшбэк»", category="карты")],
     )

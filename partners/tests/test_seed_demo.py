@@ -96,3 +96,23 @@ def test_seeding_sends_no_email_about_made_up_clients(settings):
 
     assert Order.objects.exists()
     assert mail.outbox == []
+
+
+def test_seed_demo_prints_links_where_the_server_answers(settings):
+    settings.DEBUG = True
+
+    printed = seed(base_url="http://127.0.0.1:8013")
+
+    assert "http://127.0.0.1:8000" not in printed
+    assert "(http://127.0.0.1:8013/admin/)" in printed
+    assert "docs     http://127.0.0.1:8013/api/docs/" in printed
+    product = Product.objects.filter(bank__name="Demo Bank").order_by("pk").first()
+    assert f"http://127.0.0.1:8013/r/demo/{product.pk}/" in printed
+
+
+def test_demo_catalogue_is_the_file_the_readme_uploads(settings):
+    settings.DEBUG = True
+    seed()
+
+    names = set(Product.objects.filter(is_active=True).values_list("name", flat=True))
+    assert names == {"Cashback card", "Travel miles card", "Savings plus deposit"}

@@ -1,6 +1,7 @@
 """`python manage.py seed_demo`: demo data to try the API with, safe to run again."""
 
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -25,31 +26,9 @@ DEMO_APPLICATIONS = [
     ("travel-card", "petr@example.com", "+79990000003", "120000.00", {"view": True}),
     ("savings-plus", "maria@example.com", "+79990000004", "60000.00", {}),
 ]
-DEMO_CATALOGUE = f"""
-bank: {DEMO_BANK}
-categories:
-  - {{id: cards, name: Credit cards}}
-  - {{id: deposits, name: Deposits}}
-products:
-  - id: cashback-card
-    name: Cashback card
-    category: cards
-    percent_user: 1.5
-    percent_bank: 3
-    description: Up to 5% back on every purchase.
-  - id: travel-card
-    name: Travel miles card
-    category: cards
-    percent_user: 2.25
-    percent_bank: 4
-    description: Miles for every purchase, free lounge access.
-  - id: savings-plus
-    name: Savings plus deposit
-    category: deposits
-    percent_user: 0.5
-    percent_bank: 1
-    description: 12 months, interest paid monthly.
-"""
+# The same file the README uploads through the bank API, so the two never disagree.
+DEMO_CATALOGUE = Path(settings.BASE_DIR) / "demo" / "catalog.yaml"
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
 
 class Command(BaseCommand):
@@ -57,12 +36,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
+            "--base-url",
+            default="",
+            help="Where the server answers, for the printed links (default: PUBLIC_BASE_URL, "
+            f"else {DEFAULT_BASE_URL}); `make run` passes its HOST and PORT.",
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help="Run even with DEBUG off (never on a real deployment: the passwords are public).",
         )
 
-    def handle(self, *args, force: bool = False, **options) -> None:
+    def handle(self, *args, force: bool = False, base_url: str = "", **options) -> None:
         if not settings.DEBUG and not force:
             raise CommandError(
                 "seed_demo creates accounts with published passwords: it runs only with "
@@ -72,22 +57,29 @@ class Command(BaseCommand):
         # The demo's clients and partner are made up: their notification e-mails go nowhere
         # (they would otherwise bury the credentials below in the console backend's output).
         with override_settings(EMAIL_BACKEND=QUIET_EMAIL), transaction.atomic():
-            summary = catalog_import(source=DEMO_CATALOGUE, create_bank=True)
+            summary = catalog_import(
+                source=DEMO_CATALOGUE.read_text(encoding="utf-8"), create_bank=True
+            )
             bank = summary.bank
             token = bank_issue_token(bank=bank)
             partner = self._account(User, DEMO_PARTNER, bank=bank)
             admin = self._account(User, DEMO_ADMIN, staff=True)
             applications = self._applications(partner, bank)
+        base = (base_url or settings.PUBLIC_BASE_URL or DEFAULT_BASE_URL).rstrip("/")
+        first = bank.products.filter(is_active=True).order_by("pk").first()
         self.stdout.write(
             "\n".join(
                 [
                     "Demo data is ready.",
                     f"  partner  username: {partner.username}  password: {DEMO_PARTNER[1]}",
                     f"  admin    username: {admin.username}  password: {DEMO_ADMIN[1]}"
-                    "  (http://127.0.0.1:8000/admin/)",
+                    f"  ({base}/admin/)",
                     f"  bank     {bank.name}  token (new each run, shown once): {token}",
                     f"  applications of the demo partner: {applications}",
-                    "  docs     http://127.0.0.1:8000/api/docs/",
+                    f"  home     {base}/",
+                    f"  docs     {base}/api/docs/",
+                    f"  a client's page of the demo partner's link: "
+                    f"{base}/r/{partner.username}/{first.pk}/",
                     "",
                 ]
             )
