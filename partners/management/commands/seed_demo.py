@@ -13,6 +13,7 @@ from catalog.services import bank_issue_token
 from orders import services as order_services
 from orders.models import Order
 from partners.services import partner_onboard
+from payouts import decisions
 
 QUIET_EMAIL = "django.core.mail.backends.dummy.EmailBackend"
 DEMO_BANK = "Demo Bank"
@@ -130,9 +131,7 @@ class Command(BaseCommand):
                     phone=phone,
                 )
                 if decision:
-                    order_services.order_apply_bank_decision(
-                        bank=bank, order_id=order.pk, **decision
-                    )
+                    decisions.bank_decision_apply(bank=bank, order_id=order.pk, **decision)
             order_services.order_draft_create(
                 partner=partner, product_id=products["travel-card"].pk, income=Decimal("70000")
             )
