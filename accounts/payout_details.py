@@ -6,9 +6,10 @@ VISIBLE_TAIL = 4
 def mask_payout_details(details: str) -> str:
     """`****0123`: enough to recognise one's own account in a list, not enough to use it.
 
-    Details of up to eight characters show nothing but the mask; longer ones their last four.
+    Spaces do not count (`... 0130 00` ends in `3000`); details of up to eight characters show
+    nothing but the mask, longer ones their last four.
     """
-    details = (details or "").strip()
+    details = "".join((details or "").split())
     if not details:
         return ""
     if len(details) <= 2 * VISIBLE_TAIL:
