@@ -183,9 +183,7 @@ def test_a_rejection_creates_no_commission(bank, bank_api, chain):
 def test_the_admin_approval_creates_the_commissions(admin_client, bank, chain):
     order = application(bank, chain["seller"])
 
-    admin_client.post(
-        "/admin/orders/order/", {"action": "approve", "_selected_action": [order.pk]}
-    )
+    admin_client.post("/admin/orders/order/", {"action": "approve", "_selected_action": [order.pk]})
 
     assert set(ledger(order)) == {"sale", "referral_bonus_1", "referral_bonus_2"}
 
