@@ -21,7 +21,6 @@ NO_EARNINGS = {
     "total_income": "0.00",
     "total_reward": "0.00",
     "referral_bonus": "0.00",
-    "referral_bonus": "0.00",
 }
 SUCCESS_ORDER_KEYS = [
     "id",
