@@ -401,3 +401,37 @@ def test_profile_earnings_and_stats_agree_with_the_ledger(bank, bank_api, chain,
         "300.00"
     )
     assert Payout.objects.count() == 1
+
+
+@pytest.mark.parametrize("body", [{"view": True}, {"status": "viewed"}, {"view": False}])
+def test_viewing_a_reversed_application_changes_nothing(bank, bank_api, chain, body):
+    order = application(bank, chain["seller"])
+    patch(bank_api, order, {"approval": True})
+    patch(bank_api, order, {"status": "reversed"})
+    before = snapshot()
+
+    response = patch(bank_api, order, body)
+
+    assert (response.status_code, response.json()["status"]) == (200, "reversed")
+    assert snapshot() == before
+
+
+def test_the_callback_put_reverses_too(bank, chain):
+    order = application(bank, chain["seller"])
+    token = bank_issue_token(bank=bank)
+    client = APIClient()
+    client.put(f"/api/order/{order.pk}/{token}/", {"approval": True}, format="json")
+
+    response = client.put(
+        f"/api/order/{order.pk}/{token}/", {"status": "reversed", "reason": "fraud"}, format="json"
+    )
+
+    assert response.json() == {
+        "id": order.pk,
+        "view": True,
+        "approval": False,
+        "status": "reversed",
+    }
+    assert set(Commission.objects.filter(order=order).values_list("status", flat=True)) == {
+        "reversed"
+    }
