@@ -38,7 +38,8 @@ class User(AbstractUser):
     Usernames and e-mails are unique regardless of case, enforced by the database so that two
     simultaneous registrations cannot both win. `phone` is E.164 and unique when set; a partner
     who signed up by phone has no usable password. `bank` is the one bank the partner works with,
-    if any: it then sees only that bank's products.
+    if any: it then sees only that bank's products. `payout_details` says where its payouts go
+    (free text the partner sets; shown masked anywhere but its own profile).
 
     `token_version` only ever grows: every saved change of a credential (password, username,
     phone, active flag) adds one, so a token stamped before the change cannot come back to life
@@ -54,6 +55,11 @@ class User(AbstractUser):
         "catalog.Bank", on_delete=models.SET_NULL, null=True, blank=True, related_name="partners"
     )
     token_version = models.PositiveIntegerField(default=0, editable=False)
+    payout_details = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Where to pay the partner's payouts (free text, e.g. a bank account)",
+    )
 
     objects = PartnerManager()
 

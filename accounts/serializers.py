@@ -117,8 +117,16 @@ class ProfileUpdateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["username", "email", "first_name", "last_name", "phone", "phone_code"]
-        extra_kwargs = {"email": {"required": False}}
+        fields = [
+            "username",
+            "email",
+            "first_name",
+            "last_name",
+            "phone",
+            "phone_code",
+            "payout_details",
+        ]
+        extra_kwargs = {"email": {"required": False}, "payout_details": {"required": False}}
 
     def validate(self, attrs: dict) -> dict:
         phone = attrs.get("phone")

@@ -111,7 +111,7 @@ def partner_update(*, user, data: dict) -> dict[str, str] | None:
                     if User.objects.filter(phone=new_phone).exclude(pk=user.pk).exists():
                         raise PhoneTakenError()
                     user.phone = new_phone
-                for field in ("username", "email", "first_name", "last_name"):
+                for field in ("username", "email", "first_name", "last_name", "payout_details"):
                     if field in data:
                         setattr(user, field, data[field])
                 user.save()

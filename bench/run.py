@@ -28,8 +28,11 @@ from django.test.utils import (  # noqa: E402
 )
 
 
-def measure(label: str, call, *, runs: int = 300, expect: int = 200) -> None:
+def measure(label: str, call, *, runs: int = 300, expect: int = 200, after=None) -> None:
+    """Time `call` `runs` times; `after` (untimed) puts things back between two calls."""
     call()  # warm-up
+    if after:
+        after()
     timings, queries = [], []
     for _ in range(runs):
         reset_queries()
@@ -40,12 +43,17 @@ def measure(label: str, call, *, runs: int = 300, expect: int = 200) -> None:
         status = getattr(response, "status_code", expect)
         if status != expect:
             raise SystemExit(f"{label}: expected {expect}, got {status}")
+        if after:
+            after()
     timings.sort()
     p95 = timings[int(len(timings) * 0.95) - 1]
     print(
         f"{label:<58} {runs:>5} {statistics.median(timings):>9.2f} {p95:>9.2f} "
         f"{1000 / statistics.mean(timings):>8.0f} {max(queries):>8}"
     )
+
+
+from rest_framework.test import APIClient  # noqa: E402
 
 
 def main() -> None:
@@ -58,13 +66,15 @@ def main() -> None:
     ]
     old_config = setup_databases(verbosity=0, interactive=False)
     try:
-        run()
+        if sys.argv[1:] == ["payouts"]:
+            bench_payouts()
+        else:
+            run()
     finally:
         teardown_databases(old_config, verbosity=0)
 
 
 def run() -> None:
-    from rest_framework.test import APIClient
 
     from accounts.tests.factories import PASSWORD, UserFactory
     from accounts.tokens import issue_token_pair
@@ -111,6 +121,7 @@ def run() -> None:
     measure("GET /health/", lambda: anonymous.get("/health/"), runs=300)
     bench_orders(client, anonymous, partner, banks[0], product_id)
     bench_import()
+    bench_payouts()
 
 
 def bench_orders(client, anonymous, partner, bank, product_id) -> None:
@@ -160,6 +171,86 @@ def bench_orders(client, anonymous, partner, bank, product_id) -> None:
         "PUT /api/order/{id}/{token}/ (approve)",
         lambda: anonymous.put(f"/api/order/{next(new_orders)}/{token}/", {"approval": True}),
         runs=300,
+    )
+
+
+def bench_payouts() -> None:
+    """The ledger with 100,000 commissions of one partner (40 % available, 30 % pending, 20 %
+    paid, 10 % reversed): the balance, and a payout request of the 40,000 available ones
+    (cancelled, untimed, between two requests). `bench/run.py payouts` runs only this."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from accounts.tests.factories import UserFactory
+    from accounts.tokens import issue_token_pair
+    from catalog.tests.factories import ProductFactory
+    from orders.models import Order
+    from payouts.models import Commission, Payout
+    from payouts.services import payout_cancel
+
+    total = 100_000
+    partner = UserFactory(username="bench-payouts", payout_details="account 40817810099910004312")
+    product = ProductFactory()
+    now = timezone.now()
+    orders = Order.objects.bulk_create(
+        Order(
+            partner=partner,
+            product=product,
+            status="approved",
+            income=Decimal("10000.00"),
+            email_client=f"c{n}@example.com",
+            phone=f"+7997{n:07d}",
+            percent_user=Decimal("1.50"),
+            reward=Decimal("150.00"),
+            submitted_at=now,
+            decided_at=now,
+        )
+        for n in range(total)
+    )
+    paid = Payout.objects.create(
+        partner=partner, amount=Decimal("0"), status="paid", payout_details="x", decided_at=now
+    )
+
+    def entry(n: int, order) -> Commission:
+        slot = n % 10
+        status = "paid" if slot < 2 else "reversed" if slot == 2 else "pending"
+        available_at = now + timedelta(days=7) if 3 <= slot < 6 else now - timedelta(days=1)
+        return Commission(
+            order=order,
+            partner=partner,
+            kind="sale",
+            amount=Decimal("150.00"),
+            status=status,
+            available_at=available_at,
+            created_at=now - timedelta(seconds=n),
+            payout=paid if status == "paid" else None,
+        )
+
+    Commission.objects.bulk_create(
+        (entry(n, order) for n, order in enumerate(orders)), batch_size=5000
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # as autovacuum would after such a load
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {issue_token_pair(partner)['access']}")
+    print(f"{total:,} commissions of one partner ({connection.vendor})")
+
+    def cancel() -> None:
+        payout = Payout.objects.get(partner=partner, status="requested")
+        payout_cancel(partner=partner, payout_id=payout.pk)
+
+    measure("GET /api/balance/", lambda: client.get("/api/balance/"), runs=100)
+    measure("GET /api/commissions/ (page of 50)", lambda: client.get("/api/commissions/"), runs=100)
+    measure("GET /api/payouts/", lambda: client.get("/api/payouts/"), runs=100)
+    measure(
+        "POST /api/payouts/ (takes 40,000 commissions)",
+        lambda: client.post("/api/payouts/"),
+        runs=20,
+        expect=201,
+        after=cancel,
     )
 
 

@@ -7,6 +7,7 @@ With nothing set the project runs on an SQLite file for a quick try-out; product
 
 import os
 from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -34,6 +35,14 @@ def env_int(name: str, default: int) -> int:
         return int(value) if value.strip() else default
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be a whole number, got {value!r}") from exc
+
+
+def env_decimal(name: str, default: str) -> Decimal:
+    value = env(name, default)
+    try:
+        return Decimal(value.strip())
+    except InvalidOperation as exc:
+        raise ImproperlyConfigured(f"{name} must be a decimal number, got {value!r}") from exc
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -73,6 +82,7 @@ INSTALLED_APPS = [
     "accounts",
     "referrals",
     "orders",
+    "payouts",
     "partners",
     "pages",
 ]
@@ -258,6 +268,22 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "noreply@localhost")
 # transaction commits, in the request, and must never hold a worker for long.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 
+# --- Commissions and payouts (SPEC section 10) ---------------------------------------------
+# Days an approval's commissions are held (pending) before they can be paid out; 0: at once.
+COMMISSION_HOLD_DAYS = env_int("COMMISSION_HOLD_DAYS", 14)
+# Days after an approval during which the bank may still reverse it.
+COMMISSION_REVERSAL_DAYS = env_int("COMMISSION_REVERSAL_DAYS", 90)
+# The referrer's and the referrer's referrer's bonus, as percents of the partner's reward,
+# paid by the platform (never taken from the partner's reward).
+REFERRAL_BONUS_L1_PERCENT = env_decimal("REFERRAL_BONUS_L1_PERCENT", "10")
+REFERRAL_BONUS_L2_PERCENT = env_decimal("REFERRAL_BONUS_L2_PERCENT", "5")
+# The smallest payout a partner may request, in the platform's currency (RUB).
+PAYOUT_MIN_AMOUNT = env_decimal("PAYOUT_MIN_AMOUNT", "1000.00")
+if COMMISSION_HOLD_DAYS < 0 or COMMISSION_REVERSAL_DAYS < 0 or PAYOUT_MIN_AMOUNT < 0:
+    raise ImproperlyConfigured("Commission days and PAYOUT_MIN_AMOUNT cannot be negative.")
+if not (0 <= REFERRAL_BONUS_L1_PERCENT <= 100 and 0 <= REFERRAL_BONUS_L2_PERCENT <= 100):
+    raise ImproperlyConfigured("Referral bonus percents must be between 0 and 100.")
+
 # --- DRF, JWT, docs -----------------------------------------------------------------------
 THROTTLE_RATES = {
     "auth": env("THROTTLE_AUTH", "20/min"),
@@ -311,6 +337,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrderStatusEnum": "orders.models.OrderStatus",
         "DecisionStatusEnum": "orders.serializers.DECIDABLE_STATUSES",
+        "CommissionStatusEnum": "payouts.models.CommissionStatus",
+        "CommissionKindEnum": "payouts.models.CommissionKind",
+        "PayoutStatusEnum": "payouts.models.PayoutStatus",
     },
     # Declared here as well as by the authentication extensions, so both schemes are in the
     # document even before an endpoint uses one.

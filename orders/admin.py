@@ -1,8 +1,6 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 
-from core.errors import ApplicationError
-from orders import services
-from orders.models import Order, OrderStatus, OrderStatusChange, ReferralClick
+from orders.models import Order, OrderStatusChange, ReferralClick
 
 
 class OrderStatusChangeInline(admin.TabularInline):
@@ -24,9 +22,12 @@ class OrderStatusChangeInline(admin.TabularInline):
         return False
 
 
-@admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    """Applications. Status changes only through the actions, so the history records them."""
+    """Applications. Status changes only through the actions, so the history records them.
+
+    Registered by `payouts.admin`, which adds the approve / reject actions: an approval
+    creates commissions, so the actions call `payouts.decisions`, which `orders` cannot import.
+    """
 
     list_display = (
         "id",
@@ -69,7 +70,6 @@ class OrderAdmin(admin.ModelAdmin):
     )
     readonly_fields = fields
     inlines = (OrderStatusChangeInline,)
-    actions = ("approve", "reject")
 
     @admin.display(description="bank", ordering="product__bank__name")
     def bank(self, order: Order) -> str:
@@ -82,41 +82,6 @@ class OrderAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         """An application and its history are the record of a reward: never deleted here."""
         return False
-
-    def _decide(self, request, queryset, status: str) -> None:
-        changed, unchanged, refused = 0, 0, []
-        drafts = queryset.filter(status=OrderStatus.DRAFT).count()
-        submitted = queryset.exclude(status=OrderStatus.DRAFT).values_list("pk", flat=True)
-        for order_id in submitted:
-            try:
-                done = services.order_decide_by_admin(
-                    order_id=order_id, status=status, reason=f"by {request.user.get_username()}"
-                )
-            except ApplicationError as exc:
-                refused.append(f"#{order_id}: {exc.detail}")
-                continue
-            changed, unchanged = changed + done, unchanged + (not done)
-        self.message_user(
-            request,
-            f"{changed} application(s) {status}; {unchanged} already were.",
-            messages.SUCCESS,
-        )
-        if drafts:
-            self.message_user(
-                request,
-                f"{drafts} draft(s) skipped: a draft is decided only once it is submitted.",
-                messages.WARNING,
-            )
-        if refused:
-            self.message_user(request, "Not changed: " + "; ".join(refused), messages.WARNING)
-
-    @admin.action(description="Approve selected applications")
-    def approve(self, request, queryset) -> None:
-        self._decide(request, queryset, OrderStatus.APPROVED)
-
-    @admin.action(description="Reject selected applications")
-    def reject(self, request, queryset) -> None:
-        self._decide(request, queryset, OrderStatus.REJECTED)
 
 
 @admin.register(ReferralClick)

@@ -15,6 +15,17 @@ class FinalDecisionError(ConflictError):
     default_detail = _("The application is already decided; this contradicts the decision.")
 
 
+class NotApprovedError(ConflictError):
+    default_detail = _("Only an approved application can be reversed.")
+
+
+class ReversalWindowClosedError(ConflictError):
+    """Commissions older than the window may long be paid out and spent: a bank that finds out
+    later settles it with the platform, not through the partner's ledger."""
+
+    default_detail = _("The reversal window of this approval has closed.")
+
+
 class NotADraftError(ConflictError):
     default_detail = _("Only a draft can be changed this way; this application is submitted.")
 
@@ -24,6 +35,8 @@ class ProductUnavailableError(ConflictError):
 
 
 class ContradictoryDecisionError(ApplicationError):
+    """`approval: true` with `status: rejected` (or `reversed`) asks two things at once."""
+
     default_detail = _("The fields contradict each other: send one decision.")
 
 

@@ -10,6 +10,7 @@ class OrderStatus(models.TextChoices):
     VIEWED = "viewed", "viewed"
     APPROVED = "approved", "approved"
     REJECTED = "rejected", "rejected"
+    REVERSED = "reversed", "reversed"
 
 
 class ChangeSource(models.TextChoices):
@@ -26,15 +27,21 @@ class Channel(models.TextChoices):
     PARTNER = "partner", "partner's draft"
 
 
-FINAL_STATUSES = frozenset({OrderStatus.APPROVED, OrderStatus.REJECTED})
-# How far each status is along `draft -> new -> viewed -> approved | rejected`.
+# The bank's decisions: nothing goes back from them. Only `approved` may still move on, to
+# `reversed` (the client returned the product), which is final as `rejected` is.
+FINAL_STATUSES = frozenset({OrderStatus.APPROVED, OrderStatus.REJECTED, OrderStatus.REVERSED})
+# How far each status is along `draft -> new -> viewed -> approved -> reversed | rejected`.
 STATUS_RANK = {
     OrderStatus.DRAFT: 0,
     OrderStatus.NEW: 1,
     OrderStatus.VIEWED: 2,
     OrderStatus.APPROVED: 3,
     OrderStatus.REJECTED: 3,
+    OrderStatus.REVERSED: 4,
 }
+# The statuses that carry a reward: an approval computes it, a reversal keeps it as the record
+# of what was taken back.
+REWARDED_STATUSES = (OrderStatus.APPROVED, OrderStatus.REVERSED)
 
 
 class Order(models.Model):
@@ -43,12 +50,14 @@ class Order(models.Model):
     It is a `draft` while the partner prepares it (invisible to banks), then `new` once the
     client (through the referral link) or the partner (confirming the draft) submits it, which
     `channel` keeps, so that statistics can relate link applications to link clicks; the
-    bank moves it to `viewed`, then `approved` or `rejected`, which are final. The product's
+    bank moves it to `viewed`, then `approved` or `rejected`; an approval may still be
+    `reversed` by the bank within `COMMISSION_REVERSAL_DAYS` (`decided_at` stays the moment of
+    the approval, the history has the reversal's). The product's
     `percent_user` is copied at submission so that a later change of the bank's terms does not
     change what the partner was promised; `reward` is computed once, on approval.
 
     The constraints keep every row coherent whatever writes it: a submitted application has
-    all its client fields and its percent, and only an approved one has a reward.
+    all its client fields and its percent, and only an approved (or reversed) one has a reward.
     """
 
     partner = models.ForeignKey(
@@ -93,8 +102,8 @@ class Order(models.Model):
                 name="orders_order_submitted_is_complete",
             ),
             models.CheckConstraint(
-                condition=Q(status=OrderStatus.APPROVED, reward__isnull=False)
-                | (~Q(status=OrderStatus.APPROVED) & Q(reward__isnull=True)),
+                condition=Q(status__in=REWARDED_STATUSES, reward__isnull=False)
+                | (~Q(status__in=REWARDED_STATUSES) & Q(reward__isnull=True)),
                 name="orders_order_reward_iff_approved",
             ),
         ]

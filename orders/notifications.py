@@ -46,7 +46,12 @@ def partner_application_decided(*, order) -> None:
     email = order.partner.email
     if not email:
         return
-    outcome = f"approved; your reward is {order.reward}" if order.approval else "rejected"
+    if order.status == "approved":
+        outcome = f"approved; your reward is {order.reward}"
+    elif order.status == "reversed":
+        outcome = f"reversed by the bank; its reward of {order.reward} is taken back"
+    else:
+        outcome = order.status
     _send_after_commit(
         to=email,
         subject=f"Application #{order.pk} was {order.status}",

@@ -78,7 +78,8 @@ def approved_orders_recent(*, partner) -> QuerySet[Order]:
 
 
 def earnings_of(*, partner) -> dict:
-    """The profile's "Earnings": every approved application counted and summed, as money."""
+    """The profile's "Earnings": every approved application counted and summed, as money
+    (a reversed one no longer counts, as in the ledger)."""
     totals = (
         _submitted(partner)
         .filter(status=OrderStatus.APPROVED)
@@ -110,6 +111,9 @@ def partner_stats(*, partner, created_after=None, created_before=None) -> dict:
     those that clients sent through the referral links. `conversion` is link applications per
     click (a partner's own drafts had no click, so they would only inflate it) and
     `approval_rate` approved per decided application, each null while its denominator is zero.
+    `total_reward` sums the approved applications' rewards: it equals the partner's `sale`
+    commissions in the ledger net of their clawbacks (`payouts`), since a reversed application
+    is no longer counted and its commission is reversed or clawed back.
     """
     dates = {"created_after": created_after, "created_before": created_before}
     per_product: dict[int, dict] = {}
@@ -124,6 +128,7 @@ def partner_stats(*, partner, created_after=None, created_before=None) -> dict:
                 "link_orders": 0,
                 "approved": 0,
                 "rejected": 0,
+                "reversed": 0,
                 "total_reward": ZERO,
             },
         )
@@ -144,7 +149,9 @@ def partner_stats(*, partner, created_after=None, created_before=None) -> dict:
             link=Count("id", filter=Q(channel=Channel.LINK)),
             approved=Count("id", filter=Q(status=OrderStatus.APPROVED)),
             rejected=Count("id", filter=Q(status=OrderStatus.REJECTED)),
-            reward=Sum("reward"),
+            reversed=Count("id", filter=Q(status=OrderStatus.REVERSED)),
+            # A reversed application keeps its reward as a record, but it is no longer earned.
+            reward=Sum("reward", filter=Q(status=OrderStatus.APPROVED)),
         )
         .order_by()
     )
@@ -155,6 +162,7 @@ def partner_stats(*, partner, created_after=None, created_before=None) -> dict:
             link_orders=item["link"],
             approved=item["approved"],
             rejected=item["rejected"],
+            reversed=item["reversed"],
             total_reward=item["reward"] or ZERO,
         )
 
@@ -165,6 +173,7 @@ def partner_stats(*, partner, created_after=None, created_before=None) -> dict:
             "link_orders": counts["link_orders"],
             "approved": counts["approved"],
             "rejected": counts["rejected"],
+            "reversed": counts["reversed"],
             "conversion": _ratio(counts["link_orders"], counts["clicks"]),
             "approval_rate": _ratio(counts["approved"], counts["approved"] + counts["rejected"]),
             "total_reward": money(counts["total_reward"]),
@@ -176,7 +185,15 @@ def partner_stats(*, partner, created_after=None, created_before=None) -> dict:
     )
     totals = {
         key: sum((entry[key] for entry in products), ZERO if key == "total_reward" else 0)
-        for key in ("clicks", "orders", "link_orders", "approved", "rejected", "total_reward")
+        for key in (
+            "clicks",
+            "orders",
+            "link_orders",
+            "approved",
+            "rejected",
+            "reversed",
+            "total_reward",
+        )
     }
     return {
         **funnel(totals),

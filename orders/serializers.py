@@ -126,7 +126,12 @@ class OrderLinkCreatedSerializer(serializers.ModelSerializer):
 
 # --- Banks ----------------------------------------------------------------------------------
 
-DECIDABLE_STATUSES = [OrderStatus.VIEWED, OrderStatus.APPROVED, OrderStatus.REJECTED]
+DECIDABLE_STATUSES = [
+    OrderStatus.VIEWED,
+    OrderStatus.APPROVED,
+    OrderStatus.REJECTED,
+    OrderStatus.REVERSED,
+]
 
 
 class BankDecisionSerializer(serializers.Serializer):
@@ -284,6 +289,7 @@ class StatsFunnelSerializer(serializers.Serializer):
     link_orders = serializers.IntegerField(help_text="Of those, sent by clients through links")
     approved = serializers.IntegerField()
     rejected = serializers.IntegerField()
+    reversed = serializers.IntegerField(help_text="Approved, then reversed by the bank")
     conversion = serializers.FloatField(allow_null=True, help_text="link_orders / clicks")
     approval_rate = serializers.FloatField(
         allow_null=True, help_text="approved / (approved + rejected)"
@@ -334,3 +340,6 @@ class EarningsSerializer(serializers.Serializer):
     approved_orders = serializers.IntegerField()
     total_income = serializers.CharField(help_text="Money, two decimals")
     total_reward = serializers.CharField(help_text="Money, two decimals")
+    referral_bonus = serializers.CharField(
+        help_text="Money, two decimals: the bonuses earned on referred partners' applications"
+    )

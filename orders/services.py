@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -27,7 +28,9 @@ from orders.errors import (
     FinalDecisionError,
     IncompleteApplicationError,
     NotADraftError,
+    NotApprovedError,
     ProductUnavailableError,
+    ReversalWindowClosedError,
     UnknownProductError,
 )
 from orders.models import (
@@ -234,6 +237,23 @@ def order_draft_delete(*, partner, order_id: int) -> None:
 
 
 # --- Decisions (bank, admin) ----------------------------------------------------------------
+#
+# These move the application only. Approving and reversing also create and reverse the
+# partners' commissions, in the same transaction: that flow is `payouts.decisions`, which calls
+# these inside its own `transaction.atomic()`, so the application's row lock taken here lasts
+# until the commissions are written too. Call these directly only where no money moves.
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a decision did to an application: its status before and the locked row after."""
+
+    order: Order
+    previous_status: str
+
+    @property
+    def changed(self) -> bool:
+        return self.order.status != self.previous_status
 
 
 def decision_target(
@@ -242,38 +262,54 @@ def decision_target(
     """The status a bank's `{view?, approval?, status?}` asks for; None when it asks nothing.
 
     `false` flags ask nothing (the seed's "not approved yet"); `approval: true` with
-    `status: rejected` contradicts itself.
+    `status: rejected` or `status: reversed` contradicts itself.
     """
     wanted = {status} if status else set()
     if approval:
         wanted.add(OrderStatus.APPROVED)
     if view:
         wanted.add(OrderStatus.VIEWED)
-    if {OrderStatus.APPROVED, OrderStatus.REJECTED} <= wanted:
+    if OrderStatus.APPROVED in wanted and wanted & {OrderStatus.REJECTED, OrderStatus.REVERSED}:
         raise ContradictoryDecisionError()
     if not wanted:
         return None
     return max(wanted, key=lambda value: STATUS_RANK[value])
 
 
+def reversal_deadline(order: Order):
+    """The last moment a bank may reverse the approval (`COMMISSION_REVERSAL_DAYS` after it)."""
+    return order.decided_at + timedelta(days=settings.COMMISSION_REVERSAL_DAYS)
+
+
+def _refuse_reversal(order: Order, *, now) -> None:
+    if order.status != OrderStatus.APPROVED:
+        raise NotApprovedError()
+    if now > reversal_deadline(order):
+        raise ReversalWindowClosedError()
+
+
 def _decide(order: Order, *, target: str | None, source: str, reason: str) -> bool:
     """Move a locked, submitted application to `target`; False when nothing changes.
 
     Repeating the current state, or `viewed` for one the bank decided already, is a no-op;
-    contradicting a final decision is a 409. The reward is computed once, on approval.
+    contradicting a final decision is a 409, and so is reversing what is not approved or is
+    past the reversal window. The reward is computed once, on approval, and kept on reversal;
+    `decided_at` stays the moment of the approval (the history has the reversal's).
     """
     current = order.status
     if target is None or target == current:
         return False
-    if current in FINAL_STATUSES:
+    now = timezone.now()
+    if target == OrderStatus.REVERSED:
+        _refuse_reversal(order, now=now)
+    elif current in FINAL_STATUSES:
         if target == OrderStatus.VIEWED:
             return False
         raise FinalDecisionError()
-    if STATUS_RANK[target] <= STATUS_RANK[current]:
+    elif STATUS_RANK[target] <= STATUS_RANK[current]:
         return False
-    now = timezone.now()
     order.status = target
-    if target in FINAL_STATUSES:
+    if target in (OrderStatus.APPROVED, OrderStatus.REJECTED):
         order.decided_at = now
     if target == OrderStatus.APPROVED:
         order.reward = reward_for(income=order.income, percent=order.percent_user)
@@ -307,7 +343,7 @@ def order_apply_bank_decision(
     approval: bool = False,
     status: str | None = None,
     reason: str = "",
-) -> Order:
+) -> Decision:
     """A bank reports its decision on one of its applications (PUT with the token, or PATCH).
 
     Another bank's application, an unknown one and a draft all answer the same 404.
@@ -315,12 +351,16 @@ def order_apply_bank_decision(
     target = decision_target(view=view, approval=approval, status=status)
     with transaction.atomic():
         order = _lock_submitted_order(order_id=order_id, bank=bank)
+        previous = order.status
         _decide(order, target=target, source=ChangeSource.BANK, reason=reason)
-    return order
+    return Decision(order=order, previous_status=previous)
 
 
-def order_decide_by_admin(*, order_id: int, status: str, reason: str = "") -> bool:
-    """An admin approves or rejects; False when it was already so. Drafts: 404."""
+def order_decide_by_admin(*, order_id: int, status: str, reason: str = "") -> Decision:
+    """An admin approves or rejects (or reverses); `changed` is False when it was already so.
+    Drafts: 404."""
     with transaction.atomic():
         order = _lock_submitted_order(order_id=order_id)
-        return _decide(order, target=status, source=ChangeSource.ADMIN, reason=reason)
+        previous = order.status
+        _decide(order, target=status, source=ChangeSource.ADMIN, reason=reason)
+    return Decision(order=order, previous_status=previous)

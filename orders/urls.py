@@ -20,15 +20,16 @@ register_converter(UsernameConverter, "username")
 
 app_name = "orders"
 
+# `bank-callback` and `bank-order` (the banks' decisions) are in this namespace too; their
+# views are `payouts.views`' (a decision moves money), added in config/urls.py.
+
 urlpatterns = [
     path(
         "order/ref/<username:username>/<int:product_id>/",
         views.ReferralLinkView.as_view(),
         name="referral-link",
     ),
-    path("order/<int:pk>/<str:token>/", views.BankCallbackView.as_view(), name="bank-callback"),
     path("bank/orders/", views.BankOrderListView.as_view(), name="bank-order-list"),
-    path("bank/orders/<int:pk>/", views.BankOrderDecisionView.as_view(), name="bank-order"),
     path("orders/", views.PartnerOrderListCreateView.as_view(), name="order-list"),
     path("orders/<int:pk>/", views.PartnerOrderDetailView.as_view(), name="order-detail"),
     path("orders/<int:pk>/confirm/", views.OrderConfirmView.as_view(), name="order-confirm"),

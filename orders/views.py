@@ -4,16 +4,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.api import BankEndpoint
-from catalog.selectors import bank_by_token
 from core.api import PartnerEndpoint, PublicEndpoint
-from core.errors import NotFoundError
 from core.throttling import LandingThrottle, PublicOrderThrottle
 from orders import selectors, services
 from orders.filters import BankOrderFilter, PartnerOrderFilter
 from orders.models import Order
+
+# The banks' decisions (`PUT /api/order/{id}/{token}/`, `PATCH /api/bank/orders/{id}/`) move
+# money too, so their views live in `payouts.views`.
 from orders.serializers import (
-    BankDecisionResultSerializer,
-    BankDecisionSerializer,
     BankOrderSerializer,
     LandingSerializer,
     OrderDraftConfirmSerializer,
@@ -70,47 +69,6 @@ class ReferralLinkView(PublicEndpoint, APIView):
         return Response(OrderLinkCreatedSerializer(order).data, status=status.HTTP_201_CREATED)
 
 
-def _decision(bank, *, order_id: int, data) -> Response:
-    """Validate a bank's decision and apply it to one of its applications."""
-    serializer = BankDecisionSerializer(data=data)
-    serializer.is_valid(raise_exception=True)
-    order = services.order_apply_bank_decision(
-        bank=bank, order_id=order_id, **serializer.validated_data
-    )
-    return Response(BankDecisionResultSerializer(order).data)
-
-
-DECISION_RESPONSES = {
-    200: BankDecisionResultSerializer,
-    404: OpenApiResponse(description="Unknown token, not this bank's application, or a draft."),
-    409: OpenApiResponse(description="Contradicts the application's final decision."),
-}
-
-
-@extend_schema(tags=["bank"])
-class BankCallbackView(PublicEndpoint, APIView):
-    """The seed's status callback: the bank's token is in the URL.
-
-    An unknown token, another bank's application, an unknown one and a draft all answer the
-    same 404. `PATCH /api/bank/orders/{id}/` does the same with the token in a header, which
-    keeps it out of access logs.
-    """
-
-    # Unthrottled, as it always was: the settings' default throttle counted signed-in partners
-    # only, and no one signs in here.
-
-    @extend_schema(
-        request=BankDecisionSerializer,
-        responses=DECISION_RESPONSES,
-        summary="Report a decision on an application (token in the URL)",
-    )
-    def put(self, request, pk: int, token: str):
-        bank = bank_by_token(token)
-        if bank is None:
-            raise NotFoundError()
-        return _decision(bank, order_id=pk, data=request.data)
-
-
 @extend_schema(tags=["bank"])
 class BankOrderListView(BankEndpoint, generics.ListAPIView):
     """The bank's applications (never drafts), oldest submission first."""
@@ -121,20 +79,6 @@ class BankOrderListView(BankEndpoint, generics.ListAPIView):
 
     def scoped_queryset(self):
         return selectors.orders_of_bank(bank=self.request.auth)
-
-
-@extend_schema(tags=["bank"])
-class BankOrderDecisionView(BankEndpoint, APIView):
-    """The same decision as the status callback, with the token in `Authorization: Bank
-    <token>` instead of the URL: same body, same rules, same 404 for another bank's or a draft."""
-
-    @extend_schema(
-        request=BankDecisionSerializer,
-        responses=DECISION_RESPONSES,
-        summary="Report a decision on one of the bank's applications",
-    )
-    def patch(self, request, pk: int):
-        return _decision(request.auth, order_id=pk, data=request.data)
 
 
 @extend_schema(tags=["applications"])

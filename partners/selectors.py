@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from orders import selectors as order_selectors
+from payouts import selectors as payout_selectors
 from referrals import selectors as referral_selectors
 
 
@@ -20,6 +21,7 @@ def profile_user_item(*, partner) -> dict:
         "bank": partner.bank,
         "first_name": partner.first_name,
         "last_name": partner.last_name,
+        "payout_details": partner.payout_details,
         **referral_selectors.referral_summary(partner=partner),
     }
 
@@ -33,9 +35,20 @@ class Profile:
     earnings: dict
 
 
+def _earnings(*, partner) -> dict:
+    """The profile's "Earnings": the approved applications (`orders`) and the referral
+    bonuses the ledger holds (`payouts`). `total_reward` equals the ledger's `sale` entries net
+    of reversals and clawbacks, since a reversed application no longer counts."""
+    ledger = payout_selectors.ledger_totals_of(partner=partner)
+    return {
+        **order_selectors.earnings_of(partner=partner),
+        "referral_bonus": order_selectors.money(ledger["bonuses"]),
+    }
+
+
 def partner_profile(*, partner) -> Profile:
     return Profile(
         user_items=[profile_user_item(partner=partner)],
         success_orders=order_selectors.approved_orders_recent(partner=partner),
-        earnings=order_selectors.earnings_of(partner=partner),
+        earnings=_earnings(partner=partner),
     )

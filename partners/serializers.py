@@ -26,6 +26,9 @@ class ProfileUserSerializer(serializers.Serializer):
     bank = ProfileBankSerializer(allow_null=True)
     first_name = serializers.CharField(allow_blank=True)
     last_name = serializers.CharField(allow_blank=True)
+    payout_details = serializers.CharField(
+        allow_blank=True, help_text="Where payouts go (your own, unmasked)"
+    )
     invite_code = serializers.CharField(allow_null=True, help_text="The partner's active code")
     activated_code = serializers.CharField(allow_null=True, help_text="The code it entered")
     referrals_count = serializers.IntegerField()

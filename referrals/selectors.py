@@ -74,6 +74,20 @@ def referrer_chain(*, user_id: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def referrers_up(*, partner_id: int, levels: int) -> list:
+    """The partner's referrer, that one's referrer, ... at most `levels` of them, nearest
+    first, as users. One query per level (the referral bonus needs two)."""
+    chain: list = []
+    current = partner_id
+    for _ in range(levels):
+        referral = Referral.objects.select_related("referrer").filter(referred_id=current).first()
+        if referral is None:
+            break
+        chain.append(referral.referrer)
+        current = referral.referrer_id
+    return chain
+
+
 def referrals_of(*, referrer_id: int) -> QuerySet[Referral]:
     """The partners `referrer_id` brought in, most recent first, ready for listing."""
     return (

@@ -116,7 +116,8 @@ def test_order_change_page_shows_its_history(admin_client):
     response = admin_client.get(f"{ORDERS}{order.pk}/change/")
 
     assert response.status_code == 200
-    [history] = response.context["inline_admin_formsets"]
+    # The history comes first; the commissions' inline (payouts) follows it.
+    history = response.context["inline_admin_formsets"][0]
     assert [form.original for form in history] == list(order.history.all())
     assert "opened by the credit officer" in response.content.decode()
 

@@ -16,7 +16,12 @@ from tests.clients import bank_client, bearer_client
 pytestmark = pytest.mark.django_db
 
 PROFILE = "/api/profile/"
-NO_EARNINGS = {"approved_orders": 0, "total_income": "0.00", "total_reward": "0.00"}
+NO_EARNINGS = {
+    "approved_orders": 0,
+    "total_income": "0.00",
+    "total_reward": "0.00",
+    "referral_bonus": "0.00",
+}
 SUCCESS_ORDER_KEYS = [
     "id",
     "product_id",
@@ -30,8 +35,9 @@ SUCCESS_ORDER_KEYS = [
     "created_at",
     "user_id",
 ]
-# Measured: the user; its invite codes; its referrals; the earnings; the recent approved ones.
-PROFILE_QUERIES = 5
+# Measured: the user; its invite codes; its referrals; the earnings; the ledger's referral
+# bonuses (payouts); the recent approved ones.
+PROFILE_QUERIES = 6
 
 
 def test_profile_shows_approved_applications_and_earnings_as_the_seed_does(partner, partner_client):
@@ -82,6 +88,7 @@ def test_profile_shows_approved_applications_and_earnings_as_the_seed_does(partn
         "approved_orders": 2,
         "total_income": "30.00",
         "total_reward": "0.45",
+        "referral_bonus": "0.00",
     }
 
 
@@ -111,6 +118,7 @@ def test_applications_not_approved_are_not_in_the_profile(partner, partner_clien
         "approved_orders": 1,
         "total_income": "200.00",
         "total_reward": "3.00",
+        "referral_bonus": "0.00",
     }
 
 
@@ -151,6 +159,7 @@ def test_success_order_shows_the_50_most_recent_while_earnings_count_all(partner
         "approved_orders": 52,
         "total_income": "5200.00",
         "total_reward": "78.00",
+        "referral_bonus": "0.00",
     }
 
 
@@ -171,6 +180,7 @@ def test_an_application_approved_by_the_bank_shows_its_reward_rounded_half_up(
         "approved_orders": 1,
         "total_income": "3.00",
         "total_reward": "0.05",
+        "referral_bonus": "0.00",
     }
 
 

@@ -8,6 +8,9 @@ from django.core.management import CommandError, call_command
 from catalog.models import Bank, Category, Product
 from catalog.selectors import bank_by_token
 from orders.models import Order, OrderStatus
+from payouts.models import CommissionKind, CommissionStatus
+from referrals.selectors import referrer_chain
+from tests.clients import bearer_client
 
 pytestmark = pytest.mark.django_db
 
@@ -53,20 +56,28 @@ def test_seed_demo_gives_the_demo_partner_applications_in_every_state(settings):
     seed()
     seed()
 
-    statuses = sorted(
-        Order.objects.filter(partner__username="demo").values_list("status", flat=True)
-    )
-    assert statuses == sorted(
-        [
-            OrderStatus.APPROVED,
-            OrderStatus.REJECTED,
-            OrderStatus.VIEWED,
-            OrderStatus.NEW,
-            OrderStatus.DRAFT,
-        ]
-    )
-    approved = Order.objects.get(status=OrderStatus.APPROVED)
+    statuses = set(Order.objects.filter(partner__username="demo").values_list("status", flat=True))
+    assert statuses == set(OrderStatus.values)
+    approved = Order.objects.filter(status=OrderStatus.APPROVED).first()
     assert approved.reward == approved.income * approved.percent_user / 100
+
+
+def test_seed_demo_gives_the_demo_partner_commissions_in_every_state(settings):
+    settings.DEBUG = True
+    seed()
+    seed()
+    demo = get_user_model().objects.get(username="demo")
+
+    listed = bearer_client(demo).get("/api/commissions/?page_size=200").json()["results"]
+    assert {item["status"] for item in listed} == set(CommissionStatus.values)
+    assert {item["kind"] for item in listed} == set(CommissionKind.values)
+    payouts = {p["status"] for p in bearer_client(demo).get("/api/payouts/").json()["results"]}
+    assert payouts == {"requested", "paid"}
+    assert referrer_chain(user_id=demo.pk) == [
+        get_user_model().objects.get(username="demo-mentor").pk
+    ]
+    friend = get_user_model().objects.get(username="demo-friend2")
+    assert referrer_chain(user_id=friend.pk)[1] == demo.pk
 
 
 def test_seed_demo_refuses_without_debug(settings):
