@@ -155,6 +155,15 @@ RATELIMIT_KEY_PREFIX = env("RATELIMIT_KEY_PREFIX", "rl")
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# Argon2 first (Django's recommendation): a sign-in costs ~50 ms of CPU where PBKDF2's
+# 1,000,000 rounds cost ~0.7 s, so four sign-ins held every worker. Older PBKDF2 hashes still
+# check and are rehashed with Argon2 at the partner's next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -4,6 +4,7 @@ import logging
 
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
@@ -22,8 +23,13 @@ def health(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+@csrf_exempt
 def api_not_found(request, *args, **kwargs):
-    """Any unknown URL under /api/: DRF's 404 shape, whatever DEBUG says."""
+    """Any unknown URL under /api/: DRF's 404 shape, whatever DEBUG says, whatever the method.
+
+    CSRF-exempt like every API view (DRF's `APIView` is): the API uses no cookies, and a
+    `POST /api/token` without its slash was otherwise Django's HTML 403 "CSRF verification
+    failed" instead of a JSON 404."""
     return JsonResponse({"detail": "Not found."}, status=404)
 
 
