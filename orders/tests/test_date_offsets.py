@@ -10,9 +10,9 @@ from urllib.parse import quote
 import pytest
 
 from catalog.tests.factories import BankFactory
+from orders.models import Order
 from orders.tests.factories import OrderFactory
 from orders.tests.helpers import at
-from orders.models import Order
 from tests.clients import bank_client, bearer_client
 
 pytestmark = pytest.mark.django_db
