@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.BodySizeLimitMiddleware",
+    "core.middleware.OutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -206,6 +207,9 @@ X_FRAME_OPTIONS = "DENY"
 # --- Phones -----------------------------------------------------------------------------
 # Region used to read numbers written without "+" (ISO 3166 code).
 PHONE_DEFAULT_REGION = env("PHONE_DEFAULT_REGION", "RU").upper()
+# Regions (ISO 3166 codes, comma-separated) whose numbers get one-time codes by SMS; a number
+# elsewhere is a 400, so nobody can pump SMS to premium-rate numbers abroad.
+PHONE_ALLOWED_REGIONS = [region.upper() for region in env_list("PHONE_ALLOWED_REGIONS", "RU")]
 
 # --- One-time SMS codes (phone sign-in) and SMS delivery -----------------------------------
 # Digits per code: 6 is NIST SP 800-63B's minimum for a one-time secret (the seed's 4 works too).

@@ -36,11 +36,16 @@ def test_sign_in_upgrades_a_pbkdf2_hash_to_argon2(settings, api_client):
     assert partner.password.startswith("argon2$")
 
 
-def test_an_argon2_check_is_cheap(settings):
-    settings.PASSWORD_HASHERS = production_settings.PASSWORD_HASHERS
-    encoded = make_password(PASSWORD)
-    assert encoded.startswith("argon2$")
-
+def seconds_to_check(encoded: str) -> float:
     started = time.perf_counter()
     assert check_password(PASSWORD, encoded)
-    assert time.perf_counter() - started < 0.3
+    return time.perf_counter() - started
+
+
+def test_an_argon2_check_costs_a_fraction_of_pbkdf2(settings):
+    """Relative, so a busy machine does not fail it: PBKDF2 ~0.7 s, Argon2 tens of ms."""
+    settings.PASSWORD_HASHERS = production_settings.PASSWORD_HASHERS
+    argon2 = make_password(PASSWORD)
+    pbkdf2 = make_password(PASSWORD, hasher="pbkdf2_sha256")
+    assert argon2.startswith("argon2$")
+    assert seconds_to_check(argon2) * 2 < seconds_to_check(pbkdf2)
