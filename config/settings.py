@@ -247,6 +247,7 @@ THROTTLE_RATES = {
     "lookup": env("THROTTLE_LOOKUP", "10/min"),
     "landing": env("THROTTLE_LANDING", "60/min"),
     "partner_write": env("THROTTLE_PARTNER_WRITE", "60/min"),
+    "bank_auth": env("THROTTLE_BANK_AUTH", "60/min"),
 }
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.JWTAuthentication"],

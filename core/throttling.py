@@ -7,6 +7,7 @@ client address comes from `NUM_PROXIES` trusted proxies (DRF's `get_ident`), so 
 """
 
 from django.conf import settings
+from rest_framework.exceptions import Throttled
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -80,3 +81,33 @@ class PartnerWriteThrottle(SharedRateThrottle):
 
     def get_cache_key(self, request, view) -> str:
         return f"throttle:{self.scope}:user:{request.user.pk}"
+
+
+class FailureThrottle(SharedRateThrottle):
+    """Counts failures only (wrong secrets), per client IP, and refuses every attempt, right or
+    wrong, once the address is over its rate: otherwise a 429 for a wrong guess and a 200 for
+    the right one would still tell a guesser which is which.
+
+    Call `check(request)` before verifying the secret and `failed(request)` when it is wrong.
+    """
+
+    def check(self, request) -> None:
+        if self.rate is None:
+            return
+        current = ratelimit.peek(self.get_cache_key(request, None))
+        if current.count >= self.num_requests:
+            raise Throttled(wait=current.retry_after)
+
+    def failed(self, request) -> None:
+        if self.rate is None:
+            return
+        result = ratelimit.hit(self.get_cache_key(request, None), window=self.duration)
+        if result.count > self.num_requests:
+            raise Throttled(wait=result.retry_after)
+
+
+class BankAuthThrottle(FailureThrottle):
+    """Wrong bank tokens (header or callback URL) per client IP: `THROTTLE_BANK_AUTH`. A token
+    has 256 bits, so guessing is hopeless, but it should not be free either."""
+
+    scope = "bank_auth"
