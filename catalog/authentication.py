@@ -13,12 +13,10 @@ from core.throttling import BankAuthThrottle
 
 def bank_by_token_counted(token: str, *, request) -> Bank | None:
     """The bank whose token this is, or None; wrong tokens count per client IP
-    (`THROTTLE_BANK_AUTH`), and an address over that rate gets 429 whatever it sends."""
-    throttle = BankAuthThrottle()
-    throttle.check(request)
+    (`THROTTLE_BANK_AUTH`), and past that rate a wrong token is a 429 (`Throttled`)."""
     bank = bank_by_token(token)
     if bank is None:
-        throttle.failed(request)
+        BankAuthThrottle().failed(request)
     return bank
 
 

@@ -101,24 +101,6 @@ def _hit_database(full_key: str, window: int) -> Hit:
         return Hit(count=counter.count, retry_after=max(math.ceil(seconds_left), 1))
 
 
-def peek(key: str) -> Hit:
-    """The count of `key` in its current window without counting a hit (0 when none)."""
-    full_key = _full_key(key)
-    if settings.REDIS_URL:
-        with _redis() as client:
-            pipe = client.pipeline(transaction=True)
-            pipe.get(full_key)
-            pipe.ttl(full_key)
-            count, ttl = pipe.execute()
-        return Hit(count=int(count or 0), retry_after=max(int(ttl), 1))
-    now = timezone.now()
-    counter = RateCounter.objects.filter(key=full_key, expires_at__gt=now).first()
-    if counter is None:
-        return Hit(count=0, retry_after=1)
-    seconds_left = (counter.expires_at - now).total_seconds()
-    return Hit(count=counter.count, retry_after=max(math.ceil(seconds_left), 1))
-
-
 def release(key: str) -> None:
     """Take back one hit of `key` (the work it counted did not happen, a failed SMS say).
 

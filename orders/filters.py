@@ -3,12 +3,14 @@ from datetime import UTC
 import django_filters
 from django import forms
 from django_filters.fields import IsoDateTimeField
+from drf_spectacular.utils import extend_schema_field
 
 from orders.models import Order, OrderStatus
 
 DATE_HELP = "ISO 8601 date or date-time (a time without offset is UTC)"
 
 
+@extend_schema_field({"type": "integer", "format": "int64", "minimum": 1, "maximum": 2**63 - 1})
 class IdFilter(django_filters.NumberFilter):
     """An id: a whole number that fits the id column (a larger one would reach SQLite as an
     overflowing integer, a 500, instead of a 400)."""

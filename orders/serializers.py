@@ -1,6 +1,7 @@
 import re
 from decimal import Decimal
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.fields import PhoneNumberField
@@ -47,6 +48,14 @@ class IdNameSerializer(serializers.Serializer):
 PLAIN_DECIMAL = re.compile(r"\s*[+-]?\d+(?:\.\d+)?\s*", re.ASCII)
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "decimal",
+        "pattern": r"^\s*\+?\d{1,10}(?:\.\d{1,2})?\s*$",
+        "example": "50000.00",
+    }
+)
 class IncomeField(serializers.DecimalField):
     def to_internal_value(self, data):
         if isinstance(data, str) and not PLAIN_DECIMAL.fullmatch(data):
@@ -109,7 +118,10 @@ DECIDABLE_STATUSES = [OrderStatus.VIEWED, OrderStatus.APPROVED, OrderStatus.REJE
 
 
 class BankDecisionSerializer(serializers.Serializer):
-    """A bank's report on an application. `false` flags change nothing."""
+    """A bank's report on an application: at least one of `view`, `approval`, `status`.
+    `false` flags change nothing."""
+
+    schema_extra = {"minProperties": 1}
 
     view = serializers.BooleanField(required=False, help_text="true: the bank has seen it")
     approval = serializers.BooleanField(required=False, help_text="true: approved")

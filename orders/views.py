@@ -97,6 +97,7 @@ class BankCallbackView(PublicEndpoint, APIView):
     """
 
     # Wrong tokens count per address (`THROTTLE_BANK_AUTH`), as in the bank's header.
+    schema_error_statuses = ("429",)
 
     @extend_schema(
         request=BankDecisionSerializer,

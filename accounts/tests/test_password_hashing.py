@@ -8,6 +8,7 @@ import time
 
 import pytest
 from django.contrib.auth.hashers import check_password, make_password
+from django.utils.module_loading import import_string
 
 from config import settings as production_settings
 from referrals.tests.factories import PartnerFactory
@@ -18,7 +19,9 @@ PASSWORD = "Plum-Orbit-Lantern-42"
 
 
 def test_argon2_is_the_production_hasher():
-    assert production_settings.PASSWORD_HASHERS[0] == ARGON2
+    first = import_string(production_settings.PASSWORD_HASHERS[0])
+    assert issubclass(first, import_string(ARGON2))
+    assert first.algorithm == "argon2"
     assert PBKDF2 in production_settings.PASSWORD_HASHERS  # older hashes still check
 
 
@@ -36,16 +39,16 @@ def test_sign_in_upgrades_a_pbkdf2_hash_to_argon2(settings, api_client):
     assert partner.password.startswith("argon2$")
 
 
-def seconds_to_check(encoded: str) -> float:
-    started = time.perf_counter()
+def cpu_seconds_to_check(encoded: str) -> float:
+    started = time.process_time()  # every thread's CPU, whatever else the machine runs
     assert check_password(PASSWORD, encoded)
-    return time.perf_counter() - started
+    return time.process_time() - started
 
 
 def test_an_argon2_check_costs_a_fraction_of_pbkdf2(settings):
-    """Relative, so a busy machine does not fail it: PBKDF2 ~0.7 s, Argon2 tens of ms."""
+    """Relative, so a busy machine does not fail it: PBKDF2 ~0.5-0.7 s, Argon2 ~45 ms."""
     settings.PASSWORD_HASHERS = production_settings.PASSWORD_HASHERS
     argon2 = make_password(PASSWORD)
     pbkdf2 = make_password(PASSWORD, hasher="pbkdf2_sha256")
     assert argon2.startswith("argon2$")
-    assert seconds_to_check(argon2) * 2 < seconds_to_check(pbkdf2)
+    assert cpu_seconds_to_check(argon2) * 4 < cpu_seconds_to_check(pbkdf2)

@@ -55,18 +55,16 @@ def refused(raw: bytes, loader) -> tuple[str, float]:
 def test_a_flow_list_of_a_megabyte_stops_at_the_item_cap(loader):
     raw = flow_list_bomb()
     assert len(raw) <= MAX_CATALOG_BYTES
-    message, seconds = refused(raw, loader)
+    message, _ = refused(raw, loader)
     assert f"more than {MAX_CATALOG_YAML_ITEMS} items in one list" in message
-    assert seconds < 3  # it was 10 s (libyaml) and more (pure Python)
 
 
 @pytest.mark.parametrize("loader", LOADERS)
 def test_a_mapping_of_a_megabyte_stops_at_the_key_cap(loader):
     raw = flat_mapping_bomb()
     assert len(raw) <= MAX_CATALOG_BYTES
-    message, seconds = refused(raw, loader)
+    message, _ = refused(raw, loader)
     assert f"more than {MAX_CATALOG_YAML_KEYS} keys in one mapping" in message
-    assert seconds < 1
 
 
 def test_many_lists_stop_at_the_node_cap():
@@ -76,9 +74,8 @@ def test_many_lists_stop_at_the_node_cap():
     lists = MAX_CATALOG_YAML_NODES // per_list + 1
     raw = b"\n".join(b"k%d: [%s]" % (n, b",".join([b"1"] * per_list)) for n in range(lists))
     assert len(raw) <= MAX_CATALOG_BYTES
-    message, seconds = refused(raw, None)
+    message, _ = refused(raw, None)
     assert f"more than {MAX_CATALOG_YAML_NODES} values in the file" in message
-    assert seconds < 6
 
 
 def test_the_largest_real_catalogue_fits_the_caps():
