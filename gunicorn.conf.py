@@ -15,3 +15,12 @@ timeout = 30
 # callback's URL (/api/order/{id}/{token}/) and credential headers.
 accesslog = "-"
 logger_class = "core.log_masking.MaskingLogger"
+# The longest request line gunicorn takes (long filters); past it a JSON 414 (below).
+limit_request_line = 8190
+
+
+def on_starting(server):
+    """gunicorn's own error answers (414, 431, a malformed request) in JSON, like the API's."""
+    from core.gunicorn_errors import install
+
+    install()

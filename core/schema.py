@@ -2,7 +2,8 @@
 
 `AutoSchema` (the project's `DEFAULT_SCHEMA_CLASS`) documents, for every operation, the error
 answers the server can give, from what the view is: 400 when it reads a body or a query, 401
-when it needs credentials, 404 when its path names an object or it pages a list, 413 and 415
+when it needs credentials, 404 when its path names an object or it pages a list, 414 when it
+reads a query (gunicorn's limit on the request line, answered in JSON), 413 and 415
 when it reads a body, 429 when one of its throttles applies to the method, 503 always (the
 database or the shared store of counters may be down), and the view's own
 `schema_error_statuses`. Each has a body schema: the shared
@@ -50,6 +51,7 @@ ERRORS = {
     "405": ("Method not allowed.", "Error", False),
     "409": ("Conflicts with the current state.", "Error", False),
     "413": ("Request body too large (over 1 MiB).", "ValidationError", False),
+    "414": ("Request line too long (over 8 KiB).", "Error", False),
     "415": ("Unsupported content type.", "Error", False),
     "429": ("Throttled; see `Retry-After`.", "Error", True),
     "503": (
@@ -107,6 +109,8 @@ class AutoSchema(SpectacularAutoSchema):
         )
         if has_body or has_query:
             statuses.append("400")
+        if has_query:
+            statuses.append("414")
         if has_body:
             statuses += ["413", "415"]
         auth = self.get_auth()

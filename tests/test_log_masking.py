@@ -3,6 +3,7 @@
 71 gunicorn access-log lines and 41 Django "Not Found" lines carried `/api/order/{id}/{token}/`.
 """
 
+import json
 import logging
 import runpy
 from datetime import timedelta
@@ -79,3 +80,24 @@ def test_the_production_command_uses_the_masking_logger():
     assert config["logger_class"] == "core.log_masking.MaskingLogger"
     assert config["accesslog"] == "-"
     assert "gunicorn -c gunicorn.conf.py" in (ROOT / "README.md").read_text()
+
+
+def test_gunicorn_own_errors_are_json(monkeypatch):
+    """A request line over gunicorn's limit was an HTML 414 (found by Schemathesis)."""
+    from gunicorn import util
+
+    from core import gunicorn_errors
+
+    sent = []
+    monkeypatch.setattr(util, "write_error", util.write_error)
+    monkeypatch.setattr(util, "write_nonblock", lambda sock, data: sent.append(data))
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    config["on_starting"](None)
+
+    util.write_error(None, 414, "URI Too Long", "Request Line is too large (9000 > 8190)")
+
+    assert util.write_error is gunicorn_errors.write_json_error
+    head, body = sent[0].split(b"\r\n\r\n", 1)
+    assert head.startswith(b"HTTP/1.1 414 URI Too Long")
+    assert b"Content-Type: application/json" in head
+    assert json.loads(body) == {"detail": "URI Too Long: Request Line is too large (9000 > 8190)"}
