@@ -34,13 +34,16 @@ test: $(VENV)/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 ## lint: ruff's checks and formatting, the apps' layers (.importlinter), migrations up to date,
-## the OpenAPI schema valid
+## the OpenAPI schema valid (drf-spectacular's own check, then openapi-spec-validator's)
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
-	DEBUG=1 $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
+	schema=$$(mktemp --suffix=.json) && \
+	  DEBUG=1 $(PY) manage.py spectacular --validate --fail-on-warn --format openapi-json \
+	    --file $$schema && \
+	  $(VENV)/bin/openapi-spec-validator $$schema; status=$$?; rm -f $$schema; exit $$status
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .

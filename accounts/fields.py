@@ -2,12 +2,18 @@
 
 import unicodedata
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.validators import RegexValidator
 from rest_framework import serializers
 
-from accounts.phones import INVALID_PHONE, normalize_phone
+from accounts.phones import (
+    INVALID_PHONE,
+    REGION_NOT_SERVED,
+    normalize_phone,
+    phone_region_served,
+)
 
 User = get_user_model()
 
@@ -78,3 +84,15 @@ class PhoneNumberField(serializers.CharField):
         if normalized is None:
             self.fail("invalid_phone")
         return normalized
+
+
+class SmsPhoneNumberField(PhoneNumberField):
+    """A phone a one-time code will be sent to: also in one of `PHONE_ALLOWED_REGIONS`."""
+
+    default_error_messages = {"region_not_served": REGION_NOT_SERVED}
+
+    def to_internal_value(self, data) -> str:
+        phone = super().to_internal_value(data)
+        if not phone_region_served(phone):
+            self.fail("region_not_served", regions=", ".join(settings.PHONE_ALLOWED_REGIONS))
+        return phone

@@ -39,7 +39,8 @@ def phone_code_send(*, phone: str, client_ip: str) -> None:
     only the first passes the resend pause and one SMS goes out. The caller answers the same
     for registered and unknown phones. If the SMS cannot be handed over, the new code is
     rolled back (no usable code that was never sent), the pause is lifted so the partner can
-    retry at once, and `SmsDeliveryError` (503) goes up.
+    retry at once, the hourly counts it took are given back (a gateway's failure must not use
+    up anyone's allowance), and `SmsDeliveryError` (503) goes up.
     """
     resend_key = f"otp:resend:{phone}"
     if settings.PHONE_CODE_RESEND_SECONDS > 0:
@@ -48,6 +49,7 @@ def phone_code_send(*, phone: str, client_ip: str) -> None:
             raise Throttled(wait=pause.retry_after)
     # The client's own cap first, so a client over it cannot use up a phone's hourly budget.
     # A refused request sent nothing, so it lifts the pause it had just started.
+    counted_keys: list[str] = []
     for key, cap in (
         (f"otp:ip:{client_ip}", settings.PHONE_CODE_PER_IP_HOURLY),
         (f"otp:phone:{phone}", settings.PHONE_CODE_PER_PHONE_HOURLY),
@@ -56,6 +58,7 @@ def phone_code_send(*, phone: str, client_ip: str) -> None:
         if counted.count > cap:
             ratelimit.clear(resend_key)
             raise Throttled(wait=counted.retry_after)
+        counted_keys.append(key)
 
     code = "".join(secrets.choice(string.digits) for _ in range(settings.PHONE_CODE_LENGTH))
     now = timezone.now()
@@ -71,8 +74,10 @@ def phone_code_send(*, phone: str, client_ip: str) -> None:
             )
             send_sms(to=phone, text=_phone_code_message(code))
     except Exception:
-        # Nothing was sent: no pause before the next try.
+        # Nothing was sent: no pause before the next try, and no hourly allowance used.
         ratelimit.clear(resend_key)
+        for key in counted_keys:
+            ratelimit.release(key)
         raise
     if random.random() < 0.01:  # noqa: S311 - housekeeping, not security
         PhoneCode.objects.filter(expires_at__lt=now - timedelta(days=1)).delete()

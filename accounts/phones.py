@@ -5,15 +5,19 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 INVALID_PHONE = _("Enter a valid phone number.")
+REGION_NOT_SERVED = _("Codes are sent by SMS only to numbers of: {regions}.")
 
 
 def normalize_phone(value: str, *, region: str | None = None) -> str | None:
     """`+79991234567` for `8 (999) 123-45-67`, `+7 999 123 45 67`...; None when not a number.
 
     Numbers without `+` are read in `PHONE_DEFAULT_REGION` (default RU); one with an extension
-    is refused.
+    is refused, and so is one with letters: phonenumbers reads `+7916abc1234` as the keypad's
+    digits (`+79162221234`), somebody else's number.
     """
     if not isinstance(value, str) or not value.strip() or len(value) > 40:
+        return None
+    if any(char.isalpha() for char in value):
         return None
     try:
         number = phonenumbers.parse(value, region or settings.PHONE_DEFAULT_REGION)
@@ -30,3 +34,16 @@ def mask_phone(phone: str | None) -> str | None:
     if not phone:
         return phone
     return f"{phone[:5]}***{phone[-4:]}" if len(phone) > 9 else "***"
+
+
+def phone_region_served(phone: str) -> bool:
+    """Whether SMS codes go to the E.164 `phone`'s region: one of `PHONE_ALLOWED_REGIONS`.
+
+    Codes sent anywhere are an invitation to SMS pumping (premium-rate numbers abroad earning
+    per message), so only the regions the platform serves get them.
+    """
+    try:
+        number = phonenumbers.parse(phone, None)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.region_code_for_number(number) in settings.PHONE_ALLOWED_REGIONS

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from accounts import selectors
 from accounts.errors import EMAIL_TAKEN, USERNAME_TAKEN
-from accounts.fields import BankIdField, PhoneNumberField, UsernameField
+from accounts.fields import BankIdField, PhoneNumberField, SmsPhoneNumberField, UsernameField
 from catalog.models import Bank
 
 User = get_user_model()
@@ -160,7 +160,10 @@ class PasswordChangeSerializer(serializers.Serializer):
 
 
 class PhoneCodeRequestSerializer(serializers.Serializer):
-    phone = PhoneNumberField(help_text="National or international form; stored as E.164.")
+    phone = SmsPhoneNumberField(
+        help_text="National or international form; stored as E.164. Codes go only to numbers "
+        "of the regions the platform serves (`PHONE_ALLOWED_REGIONS`, default RU)."
+    )
 
 
 class PhoneCodeSentSerializer(serializers.Serializer):

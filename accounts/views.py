@@ -82,7 +82,10 @@ class TokenObtainView(AuthEndpoint, APIView):
 class TokenRefreshView(AuthEndpoint, APIView):
     @extend_schema(
         request=RefreshInputSerializer,
-        responses={200: TokenPairSerializer},
+        responses={
+            200: TokenPairSerializer,
+            401: OpenApiResponse(description="The refresh token is invalid, expired or used."),
+        },
         summary="Exchange a refresh token for a new pair (the old refresh token stops working)",
     )
     def post(self, request):

@@ -8,6 +8,16 @@ from rest_framework.permissions import BasePermission
 
 from catalog.models import Bank
 from catalog.selectors import bank_by_token
+from core.throttling import BankAuthThrottle
+
+
+def bank_by_token_counted(token: str, *, request) -> Bank | None:
+    """The bank whose token this is, or None; wrong tokens count per client IP
+    (`THROTTLE_BANK_AUTH`), and past that rate a wrong token is a 429 (`Throttled`)."""
+    bank = bank_by_token(token)
+    if bank is None:
+        BankAuthThrottle().failed(request)
+    return bank
 
 
 class BankClient:
@@ -44,9 +54,9 @@ class BankTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("Invalid bank token header."))
         try:
             token = header[1].decode()
-        except UnicodeError as exc:
-            raise exceptions.AuthenticationFailed(_("Invalid bank token.")) from exc
-        bank = bank_by_token(token)
+        except UnicodeError:
+            token = ""
+        bank = bank_by_token_counted(token, request=request)
         if bank is None:
             raise exceptions.AuthenticationFailed(_("Invalid bank token."))
         return BankClient(bank), bank

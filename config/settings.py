@@ -93,6 +93,7 @@ MIDDLEWARE = [
     # Before anything that may answer with a message, so that the message is translated.
     "core.middleware.LanguageMiddleware",
     "core.middleware.BodySizeLimitMiddleware",
+    "core.middleware.OutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -170,6 +171,15 @@ RATELIMIT_KEY_PREFIX = env("RATELIMIT_KEY_PREFIX", "rl")
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# Argon2 first (Django's recommendation), with OWASP's parameters (accounts.hashers): a check
+# costs ~45 ms of CPU where PBKDF2's 1,000,000 rounds cost ~0.7 s, so four sign-ins held every
+# worker. Older PBKDF2 hashes still check and are rehashed with Argon2 at the next sign-in.
+PASSWORD_HASHERS = [
+    "accounts.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -238,6 +248,9 @@ CONTENT_SECURITY_POLICY = {
 # --- Phones -----------------------------------------------------------------------------
 # Region used to read numbers written without "+" (ISO 3166 code).
 PHONE_DEFAULT_REGION = env("PHONE_DEFAULT_REGION", "RU").upper()
+# Regions (ISO 3166 codes, comma-separated) whose numbers get one-time codes by SMS; a number
+# elsewhere is a 400, so nobody can pump SMS to premium-rate numbers abroad.
+PHONE_ALLOWED_REGIONS = [region.upper() for region in env_list("PHONE_ALLOWED_REGIONS", "RU")]
 
 # --- One-time SMS codes (phone sign-in) and SMS delivery -----------------------------------
 # Digits per code: 6 is NIST SP 800-63B's minimum for a one-time secret (the seed's 4 works too).
@@ -291,6 +304,7 @@ THROTTLE_RATES = {
     "lookup": env("THROTTLE_LOOKUP", "10/min"),
     "landing": env("THROTTLE_LANDING", "60/min"),
     "partner_write": env("THROTTLE_PARTNER_WRITE", "60/min"),
+    "bank_auth": env("THROTTLE_BANK_AUTH", "60/min"),
 }
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.JWTAuthentication"],
@@ -301,7 +315,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "core.exceptions.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["core.throttling.PartnerWriteThrottle"],
     "DEFAULT_THROTTLE_RATES": THROTTLE_RATES,
@@ -334,6 +348,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.schema.postprocess_schema",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "OrderStatusEnum": "orders.models.OrderStatus",
         "DecisionStatusEnum": "orders.serializers.DECIDABLE_STATUSES",
@@ -361,9 +379,37 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# The bank token in a callback URL is masked in Django's request lines (core.log_masking); the
+# access log is gunicorn's (gunicorn.conf.py), masked the same way.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_secrets": {"()": "core.log_masking.MaskSecretsFilter"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_secrets"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["mask_secrets"],
+        },
+    },
+    "loggers": {
+        # Filters on the loggers themselves, so that Django's own handlers (the DEBUG console,
+        # mail_admins) get the masked line too.
+        "django.request": {"filters": ["mask_secrets"]},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["mask_secrets"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }

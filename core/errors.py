@@ -33,3 +33,23 @@ class NotFoundError(ApplicationError):
 class ConflictError(ApplicationError):
     status_code = status.HTTP_409_CONFLICT
     default_detail = _("Conflict with the current state.")
+
+
+class ServiceUnavailableError(ApplicationError):
+    """A dependency (the database, the shared store of counters) is down or hangs: a 503 with
+    `Retry-After`, so a client can tell an outage it should retry from a bug."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = _("Service temporarily unavailable; try again shortly.")
+    retry_after = 5
+
+
+class SharedStoreUnavailable(ServiceUnavailableError):
+    """The shared counters (Redis) did not answer: throttles cannot count, so the request is
+    refused (fail closed) rather than let through uncounted."""
+
+    default_detail = _("Rate limiting is temporarily unavailable; try again shortly.")
+
+
+class DatabaseUnavailable(ServiceUnavailableError):
+    default_detail = _("The database is temporarily unavailable; try again shortly.")

@@ -4,7 +4,7 @@ import logging
 
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -12,7 +12,12 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from core.errors import ApplicationError, ConflictError
+from core.errors import (
+    ApplicationError,
+    ConflictError,
+    DatabaseUnavailable,
+    ServiceUnavailableError,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -21,10 +26,16 @@ def exception_handler(exc, context):
     """Amend DRF's handler: domain errors, races, oversized bodies and crashes answer JSON."""
     if not isinstance(exc, Exception):
         return drf_exception_handler(exc, context)
+    if isinstance(exc, OperationalError | InterfaceError):
+        # A lost or refused connection (a restart, a failover, a full pool): retry shortly.
+        logger.warning("Database unavailable, answered 503: %s", exc)
+        exc = DatabaseUnavailable()
     if isinstance(
         exc, ApplicationError | RequestDataTooBig | DjangoValidationError | IntegrityError
     ):
         set_rollback()
+    if isinstance(exc, ServiceUnavailableError):
+        return service_unavailable_response(exc)
     if isinstance(exc, ApplicationError):
         return Response(exc.as_data(), status=exc.status_code)
     if isinstance(exc, RequestDataTooBig):
@@ -51,3 +62,10 @@ def exception_handler(exc, context):
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,
         )
     return response
+
+
+def service_unavailable_response(exc: ServiceUnavailableError) -> Response:
+    """503 `{"detail": ...}` with `Retry-After`: an outage to retry, not a bug."""
+    return Response(
+        exc.as_data(), status=exc.status_code, headers={"Retry-After": str(exc.retry_after)}
+    )

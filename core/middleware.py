@@ -1,11 +1,14 @@
 import re
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import parse_accept_lang_header
+
+from core.errors import DatabaseUnavailable, ServiceUnavailableError
 
 
 class BodySizeLimitMiddleware:
@@ -68,3 +71,28 @@ class LanguageMiddleware(LocaleMiddleware):
         if re.match(settings.PAGE_LANGUAGE_PATHS, request.path_info):
             return settings.PAGE_LANGUAGE_CODE
         return settings.LANGUAGE_CODE
+
+
+class OutageMiddleware:
+    """A database or shared-store outage in a view that is not DRF's (the /api/ catch-all,
+    the schema) answers the API's JSON 503 with `Retry-After` too, not a generic 500.
+
+    DRF views get the same from `core.exceptions.exception_handler`.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not request.path.startswith("/api/"):
+            return None
+        if isinstance(exception, OperationalError | InterfaceError):
+            exception = DatabaseUnavailable()
+        if not isinstance(exception, ServiceUnavailableError):
+            return None
+        response = JsonResponse(exception.as_data(), status=exception.status_code)
+        response["Retry-After"] = str(exception.retry_after)
+        return response

@@ -7,6 +7,7 @@ client address comes from `NUM_PROXIES` trusted proxies (DRF's `get_ident`), so 
 """
 
 from django.conf import settings
+from rest_framework.exceptions import Throttled
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -37,6 +38,10 @@ class SharedRateThrottle(SimpleRateThrottle):
 
     def wait(self) -> int | None:
         return self.retry_after
+
+    def applies_to(self, method: str) -> bool:
+        """Whether requests of `method` may be throttled (the schema documents a 429 then)."""
+        return self.rate is not None
 
 
 class AuthThrottle(SharedRateThrottle):
@@ -80,3 +85,30 @@ class PartnerWriteThrottle(SharedRateThrottle):
 
     def get_cache_key(self, request, view) -> str:
         return f"throttle:{self.scope}:user:{request.user.pk}"
+
+    def applies_to(self, method: str) -> bool:
+        return method not in SAFE_METHODS and super().applies_to(method)
+
+
+class FailureThrottle(SharedRateThrottle):
+    """Counts failures only (wrong secrets) per client IP: `failed(request)` when a secret is
+    wrong counts it, and past the rate answers 429 instead of the failure.
+
+    A right secret is never refused and costs no count, so someone guessing from the address of
+    a bank's integration cannot lock the bank out, and a good request makes no extra round trip
+    to the counters. Not one of a view's `throttle_classes`: it needs to know the secret's fate.
+    """
+
+    def failed(self, request) -> None:
+        if self.rate is None:
+            return
+        result = ratelimit.hit(self.get_cache_key(request, None), window=self.duration)
+        if result.count > self.num_requests:
+            raise Throttled(wait=result.retry_after)
+
+
+class BankAuthThrottle(FailureThrottle):
+    """Wrong bank tokens (header or callback URL) per client IP: `THROTTLE_BANK_AUTH`. A token
+    has 256 bits, so guessing is hopeless, but it should not be free either."""
+
+    scope = "bank_auth"

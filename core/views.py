@@ -5,27 +5,54 @@ import logging
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
+
+from core import ratelimit
+from core.errors import SharedStoreUnavailable
 
 logger = logging.getLogger(__name__)
 
 
 @require_safe
 def health(request):
-    """`{"status": "ok", "database": "ok"}`, or 503 when the database does not answer."""
+    """`{"status": "ok", "database": "ok", "cache": "ok"}`, or 503 naming what is down.
+
+    `cache` is the shared store of the throttles' counters (Redis, or the database's rows when
+    no `REDIS_URL` is set): without it every throttled endpoint answers 503, so the service is
+    not healthy either.
+    """
+    body = {"status": "ok", "database": "ok", "cache": "ok"}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
         logger.exception("Health check: database unavailable")
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        body["database"] = "unavailable"
+    try:
+        ratelimit.ping()
+    except (SharedStoreUnavailable, DatabaseError):
+        logger.warning("Health check: shared store (cache) unavailable")
+        body["cache"] = "unavailable"
+    if "unavailable" in body.values():
+        body["status"] = "error"
+        response = JsonResponse(body, status=503)
+        response["Retry-After"] = str(SharedStoreUnavailable.retry_after)
+        return response
+    return JsonResponse(body)
 
 
+@csrf_exempt
 def api_not_found(request, *args, **kwargs):
     """Any unknown URL under /api/: DRF's 404 shape, whatever DEBUG says."""
     return JsonResponse({"detail": _("Not found.")}, status=404)
+    """Any unknown URL under /api/: DRF's 404 shape, whatever DEBUG says, whatever the method.
+
+    CSRF-exempt like every API view (DRF's `APIView` is): the API uses no cookies, and a
+    `POST /api/token` without its slash was otherwise Django's HTML 403 "CSRF verification
+    failed" instead of a JSON 404."""
+    return JsonResponse({"detail": "Not found."}, status=404)
 
 
 def _wants_json(request) -> bool:

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.db.models import BooleanField, ExpressionWrapper
 
 from orders.models import Order, OrderStatusChange, ReferralClick
+from orders.selectors import own_contact_condition
 
 
 class OrderStatusChangeInline(admin.TabularInline):
@@ -22,6 +24,24 @@ class OrderStatusChangeInline(admin.TabularInline):
         return False
 
 
+class OwnContactFilter(admin.SimpleListFilter):
+    """Applications with the partner's own phone or e-mail (refused since issue 11; older ones
+    may be there): a partner applying to itself to be paid for it."""
+
+    title = "partner's own phone or e-mail"
+    parameter_name = "own_contact"
+
+    def lookups(self, request, model_admin):
+        return (("yes", "Yes"), ("no", "No"))
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(own_contact_condition())
+        if self.value() == "no":
+            return queryset.exclude(own_contact_condition())
+        return queryset
+
+
 class OrderAdmin(admin.ModelAdmin):
     """Applications. Status changes only through the actions, so the history records them.
 
@@ -40,8 +60,10 @@ class OrderAdmin(admin.ModelAdmin):
         "reward",
         "created_at",
         "submitted_at",
+        "own_contact",
     )
     list_filter = (
+        OwnContactFilter,
         "status",
         "channel",
         "product__bank",
@@ -70,6 +92,19 @@ class OrderAdmin(admin.ModelAdmin):
     )
     readonly_fields = fields
     inlines = (OrderStatusChangeInline,)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                own_contact=ExpressionWrapper(own_contact_condition(), output_field=BooleanField())
+            )
+        )
+
+    @admin.display(description="partner's own contact", boolean=True, ordering="own_contact")
+    def own_contact(self, order: Order) -> bool:
+        return bool(getattr(order, "own_contact", False))
 
     @admin.display(description="bank", ordering="product__bank__name")
     def bank(self, order: Order) -> str:

@@ -34,6 +34,18 @@ class ProductUnavailableError(ConflictError):
     default_detail = _("This product is no longer available to you.")
 
 
+class OwnLinkApplicationError(ApplicationError):
+    """A partner applying through its own link with its own phone or e-mail: it would be paid
+    a reward for itself. Raised with the field that is the partner's own."""
+
+    default_detail = (
+        "This is the partner's own {what}: a partner cannot apply through its own link."
+    )
+
+    def __init__(self, *, field: str, what: str) -> None:
+        super().__init__(self.default_detail.format(what=what), field=field)
+
+
 class ContradictoryDecisionError(ApplicationError):
     """`approval: true` with `status: rejected` (or `reversed`) asks two things at once."""
 

@@ -5,7 +5,9 @@ Every function here runs a fixed number of queries, whatever the number of appli
 
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Lower
+from django.db.models.lookups import Exact
 
 from orders.models import Channel, Order, OrderStatus, OrderStatusChange, ReferralClick
 
@@ -199,3 +201,11 @@ def partner_stats(*, partner, created_after=None, created_before=None) -> dict:
         **funnel(totals),
         "by_product": [{"product": entry["product"], **funnel(entry)} for entry in products],
     }
+
+
+def own_contact_condition() -> Q:
+    """Applications whose phone or e-mail is their partner's own (any letter case): a partner
+    applying to itself. New ones are refused; the admin flags those from before the rule."""
+    return Q(partner__phone__isnull=False, phone=F("partner__phone")) | (
+        ~Q(partner__email="") & Q(Exact(Lower("email_client"), Lower("partner__email")))
+    )

@@ -2,7 +2,7 @@ import re
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
+from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from accounts.fields import PhoneNumberField
@@ -49,6 +49,14 @@ class IdNameSerializer(serializers.Serializer):
 PLAIN_DECIMAL = re.compile(r"\s*[+-]?\d+(?:\.\d+)?\s*", re.ASCII)
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "decimal",
+        "pattern": r"^\s*\+?\d{1,10}(?:\.\d{1,2})?\s*$",
+        "example": "50000.00",
+    }
+)
 class IncomeField(serializers.DecimalField):
     def to_internal_value(self, data):
         if isinstance(data, str) and not PLAIN_DECIMAL.fullmatch(data):
@@ -135,7 +143,10 @@ DECIDABLE_STATUSES = [
 
 
 class BankDecisionSerializer(serializers.Serializer):
-    """A bank's report on an application. `false` flags change nothing."""
+    """A bank's report on an application: at least one of `view`, `approval`, `status`.
+    `false` flags change nothing."""
+
+    schema_extra = {"minProperties": 1}
 
     view = serializers.BooleanField(required=False, help_text="true: the bank has seen it")
     approval = serializers.BooleanField(required=False, help_text="true: approved")

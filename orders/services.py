@@ -29,6 +29,7 @@ from orders.errors import (
     IncompleteApplicationError,
     NotADraftError,
     NotApprovedError,
+    OwnLinkApplicationError,
     ProductUnavailableError,
     ReversalWindowClosedError,
     UnknownProductError,
@@ -94,6 +95,14 @@ def referral_link_visit(*, username: str, product_id: int, count_click: bool = T
     return Landing(partner=partner, product=product)
 
 
+def _refuse_own_contact(*, partner, phone: str, email: str) -> None:
+    """The rule `orders_with_own_contact` flags in the admin, for one application."""
+    if partner.phone and phone == partner.phone:
+        raise OwnLinkApplicationError(field="phone", what="phone")
+    if partner.email and email and email.lower() == partner.email.lower():
+        raise OwnLinkApplicationError(field="email_client", what="e-mail")
+
+
 def _lock_product(products, *, product_id: int):
     """The product, its row locked for the duplicate check; None when not in `products`."""
     return products.select_for_update(no_key=True, of=("self",)).filter(pk=product_id).first()
@@ -126,9 +135,11 @@ def order_create_from_link(
 ) -> Order:
     """A client applies through a partner's link; 404 when the link leads nowhere.
 
-    Of identical applications sent at once, one is created and the others get 409.
+    Of identical applications sent at once, one is created and the others get 409. The
+    partner's own phone or e-mail is a 400 on that field: no reward for applying to oneself.
     """
     partner, products = _link_target(username=username)
+    _refuse_own_contact(partner=partner, phone=phone, email=email_client)
     with transaction.atomic():
         product = _lock_product(products, product_id=product_id)
         if product is None:

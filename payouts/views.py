@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.api import BankEndpoint
-from catalog.selectors import bank_by_token
+from catalog.authentication import bank_by_token_counted
 from core.api import PartnerEndpoint, PublicEndpoint
 from core.errors import NotFoundError
 from orders.serializers import BankDecisionResultSerializer, BankDecisionSerializer
@@ -50,8 +50,8 @@ class BankCallbackView(PublicEndpoint, APIView):
     keeps it out of access logs.
     """
 
-    # Unthrottled, as it always was: the settings' default throttle counted signed-in partners
-    # only, and no one signs in here.
+    # Wrong tokens count per address (`THROTTLE_BANK_AUTH`), as in the bank's header.
+    schema_error_statuses = ("429",)
 
     @extend_schema(
         request=BankDecisionSerializer,
@@ -59,7 +59,7 @@ class BankCallbackView(PublicEndpoint, APIView):
         summary="Report a decision on an application (token in the URL)",
     )
     def put(self, request, pk: int, token: str):
-        bank = bank_by_token(token)
+        bank = bank_by_token_counted(token, request=request)
         if bank is None:
             raise NotFoundError()
         return _decision(bank, order_id=pk, data=request.data)

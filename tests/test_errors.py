@@ -104,7 +104,7 @@ def test_health_reports_database_ok(api_client):
     response = api_client.get("/health/")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
 
 
 def test_health_answers_head_for_load_balancers(api_client):

@@ -14,7 +14,7 @@ from yaml.composer import Composer, ComposerError
 from yaml.constructor import SafeConstructor
 from yaml.error import MarkedYAMLError
 from yaml.events import AliasEvent
-from yaml.nodes import ScalarNode
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from yaml.reader import ReaderError
 from yaml.resolver import Resolver
 
@@ -29,6 +29,15 @@ MAX_CATALOG_BYTES = 1024 * 1024
 # A catalogue is four levels deep (file, list, item, value); the cap keeps a file of nested
 # brackets from exhausting Python's recursion limit in the (recursive) composer.
 MAX_CATALOG_YAML_DEPTH = 10
+# Nodes (scalars, lists, mappings) a file may hold, and items one list or mapping may hold. The
+# largest real catalogue (5,000 products of seven fields) is about 76,000 nodes in lists of
+# 5,000; a 1 MiB flow list (`[1,1,1,...]`) is 500,000 nodes, which took 10 s to build before
+# anything looked at it. Both are counted while the tree is composed, so a file over either
+# stops at the first node too many.
+MAX_CATALOG_YAML_NODES = 100_000
+MAX_CATALOG_YAML_ITEMS = 10_000
+# Keys one mapping may hold: a catalogue's largest has eight (a product).
+MAX_CATALOG_YAML_KEYS = 50
 
 
 class _PlainDataComposer(Composer):
@@ -41,10 +50,39 @@ class _PlainDataComposer(Composer):
     """
 
     _depth = 0
+    _nodes = 0
 
     def compose_node(self, parent, index):
         if self.check_event(AliasEvent):
             raise ComposerError(None, None, "aliases are not allowed", self.peek_event().start_mark)
+        self._nodes += 1
+        if self._nodes > MAX_CATALOG_YAML_NODES:
+            raise ComposerError(
+                None,
+                None,
+                f"more than {MAX_CATALOG_YAML_NODES} values in the file",
+                self.peek_event().start_mark,
+            )
+        # `index` is the item's position in its list; None for a mapping's key, whose pairs so
+        # far are in the parent's `value`.
+        if isinstance(parent, SequenceNode) and index >= MAX_CATALOG_YAML_ITEMS:
+            raise ComposerError(
+                None,
+                None,
+                f"more than {MAX_CATALOG_YAML_ITEMS} items in one list",
+                self.peek_event().start_mark,
+            )
+        if (
+            isinstance(parent, MappingNode)
+            and index is None
+            and len(parent.value) >= MAX_CATALOG_YAML_KEYS
+        ):
+            raise ComposerError(
+                None,
+                None,
+                f"more than {MAX_CATALOG_YAML_KEYS} keys in one mapping",
+                self.peek_event().start_mark,
+            )
         if self._depth >= MAX_CATALOG_YAML_DEPTH:
             raise ComposerError(
                 None,
