@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from orders.models import Order, OrderStatusChange, ReferralClick
+from orders.models import OrderStatusChange, ReferralClick
 
 
 class OrderStatusChangeInline(admin.TabularInline):
@@ -29,17 +29,16 @@ class OrderAdmin(admin.ModelAdmin):
     creates commissions, so the actions call `payouts.decisions`, which `orders` cannot import.
     """
 
+    # Eight columns fit a 1366-pixel screen; the product names its bank ("Card (Bank)").
     list_display = (
         "id",
         "partner",
         "product",
-        "bank",
         "status",
         "channel",
         "income",
         "reward",
         "created_at",
-        "submitted_at",
     )
     list_filter = (
         "status",
@@ -71,12 +70,14 @@ class OrderAdmin(admin.ModelAdmin):
     readonly_fields = fields
     inlines = (OrderStatusChangeInline,)
 
-    @admin.display(description="bank", ordering="product__bank__name")
-    def bank(self, order: Order) -> str:
-        return order.product.bank.name
-
     def has_add_permission(self, request) -> bool:
         """Applications come from clients and partners, through the API."""
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        """Read-only: the page shows no Save button and refuses a POST. Decisions are made
+        with the actions and the page's own approve / reject form (`payouts.admin`), which go
+        through the services and the history."""
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
