@@ -1,8 +1,9 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     """Partners (users), registration and tokens."""
 
     name = "accounts"
-    verbose_name = "Accounts"
+    verbose_name = _("Accounts")

@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models, router, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.lookups import same_text
 
@@ -65,6 +66,8 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts (partners and staff)")
         constraints = [
             models.UniqueConstraint(Lower("username"), name="accounts_user_username_ci_unique"),
             models.UniqueConstraint(
@@ -129,6 +132,8 @@ class PhoneCode(models.Model):
     used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("one-time code")
+        verbose_name_plural = _("one-time codes")
         ordering = ["-id"]
 
     def __str__(self) -> str:

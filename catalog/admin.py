@@ -4,10 +4,11 @@ the same `catalog_import` as the bank API and the `import_catalog` command."""
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 
 from catalog import services
 from catalog.errors import CatalogImportError
@@ -39,25 +40,26 @@ class BankAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(_product_count=Count("products"))
+            .annotate(_product_count=Count("products", filter=Q(products__is_active=True)))
             .order_by(*Bank._meta.ordering, "id")
         )
 
-    @admin.display(boolean=True, description="token")
+    @admin.display(boolean=True, description=_("token"))
     def has_token(self, bank: Bank) -> bool:
         return bool(bank.token_hash)
 
-    @admin.display(description="products", ordering="_product_count")
+    @admin.display(description=_("active products"), ordering="_product_count")
     def product_count(self, bank: Bank) -> int:
         return bank._product_count
 
-    @admin.action(description="Issue a new token (the old one stops working)")
+    @admin.action(description=_("Issue a new token (the old one stops working)"))
     def issue_token(self, request, queryset):
         for bank in queryset:
             token = services.bank_issue_token(bank=bank)
             self.message_user(
                 request,
-                f"New token for {bank.name} (shown once, store it now): {token}",
+                _("New token for %(bank)s (shown once, store it now): %(token)s")
+                % {"bank": bank.name, "token": token},
                 messages.WARNING,
             )
 
@@ -68,8 +70,30 @@ class BankAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.import_catalog_view),
                 name="catalog_bank_import_catalog",
             ),
+            path(
+                "<int:bank_id>/issue-token/",
+                self.admin_site.admin_view(self.issue_token_view),
+                name="catalog_bank_issue_token",
+            ),
             *super().get_urls(),
         ]
+
+    def issue_token_view(self, request, bank_id: int):
+        """The Bank page's button: asks first (GET), then issues a token and shows it on the
+        answer to that POST alone (never stored in a message or a log)."""
+        bank = get_object_or_404(Bank, pk=bank_id)
+        if not self.has_change_permission(request, bank):
+            return redirect("admin:index")
+        token = services.bank_issue_token(bank=bank) if request.method == "POST" else None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("New token: %(bank)s") % {"bank": bank.name},
+            "bank": bank,
+            "token": token,
+            "opts": self.model._meta,
+        }
+        # admin_view() marks the answer never to be cached.
+        return TemplateResponse(request, "admin/catalog/bank/issue_token.html", context)
 
     def import_catalog_view(self, request, bank_id: int):
         """The same import as the bank API and the command, for a file an admin uploads."""

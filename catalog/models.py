@@ -5,6 +5,7 @@ import hashlib
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from core.lookups import same_text
 
@@ -43,6 +44,8 @@ class Bank(models.Model):
     objects = BankQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("bank")
+        verbose_name_plural = _("banks")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(Lower("name"), name="catalog_bank_name_ci_unique"),
@@ -59,8 +62,9 @@ class Category(models.Model):
     is_active = models.BooleanField(default=True)
 
     class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
         ordering = ["name"]
-        verbose_name_plural = "categories"
         constraints = [
             models.UniqueConstraint(Lower("name"), name="catalog_category_name_ci_unique"),
         ]
@@ -94,6 +98,8 @@ class Product(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
@@ -8,4 +9,4 @@ class CoreConfig(AppConfig):
     Nothing here knows partners, banks or applications; see STYLE.md's layers."""
 
     name = "core"
-    verbose_name = "Platform"
+    verbose_name = _("Platform")

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db.models import BooleanField, ExpressionWrapper
+from django.utils.translation import gettext_lazy as _
 
 from orders.models import Order, OrderStatusChange, ReferralClick
 from orders.selectors import own_contact_condition
@@ -28,11 +29,11 @@ class OwnContactFilter(admin.SimpleListFilter):
     """Applications with the partner's own phone or e-mail (refused since issue 11; older ones
     may be there): a partner applying to itself to be paid for it."""
 
-    title = "partner's own phone or e-mail"
+    title = _("partner's own phone or e-mail")
     parameter_name = "own_contact"
 
     def lookups(self, request, model_admin):
-        return (("yes", "Yes"), ("no", "No"))
+        return (("yes", _("Yes")), ("no", _("No")))
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -49,17 +50,16 @@ class OrderAdmin(admin.ModelAdmin):
     creates commissions, so the actions call `payouts.decisions`, which `orders` cannot import.
     """
 
+    # Nine narrow columns fit a 1366-pixel screen; the product names its bank ("Card (Bank)").
     list_display = (
         "id",
         "partner",
         "product",
-        "bank",
         "status",
         "channel",
         "income",
         "reward",
         "created_at",
-        "submitted_at",
         "own_contact",
     )
     list_filter = (
@@ -102,16 +102,18 @@ class OrderAdmin(admin.ModelAdmin):
             )
         )
 
-    @admin.display(description="partner's own contact", boolean=True, ordering="own_contact")
+    @admin.display(description=_("partner's own contact"), boolean=True, ordering="own_contact")
     def own_contact(self, order: Order) -> bool:
         return bool(getattr(order, "own_contact", False))
 
-    @admin.display(description="bank", ordering="product__bank__name")
-    def bank(self, order: Order) -> str:
-        return order.product.bank.name
-
     def has_add_permission(self, request) -> bool:
         """Applications come from clients and partners, through the API."""
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        """Read-only: the page shows no Save button and refuses a POST. Decisions are made
+        with the actions and the page's own approve / reject form (`payouts.admin`), which go
+        through the services and the history."""
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:

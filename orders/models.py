@@ -2,29 +2,31 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class OrderStatus(models.TextChoices):
-    DRAFT = "draft", "draft"
-    NEW = "new", "new"
-    VIEWED = "viewed", "viewed"
-    APPROVED = "approved", "approved"
-    REJECTED = "rejected", "rejected"
-    REVERSED = "reversed", "reversed"
+    DRAFT = "draft", _("draft")
+    NEW = "new", _("new")
+    VIEWED = "viewed", _("viewed")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("rejected")
+    REVERSED = "reversed", _("reversed")
 
 
 class ChangeSource(models.TextChoices):
-    CLIENT = "client", "client"
-    PARTNER = "partner", "partner"
-    BANK = "bank", "bank"
-    ADMIN = "admin", "admin"
+    CLIENT = "client", _("client")
+    PARTNER = "partner", _("partner")
+    BANK = "bank", _("bank")
+    ADMIN = "admin", _("admin")
 
 
 class Channel(models.TextChoices):
-    """How an application came in: a client through a referral link, or a partner's draft."""
+    """How an application came in: a client through a referral link, or a partner who filled
+    it in for a client (a draft, until it was confirmed)."""
 
-    LINK = "link", "referral link"
-    PARTNER = "partner", "partner's draft"
+    LINK = "link", _("referral link")
+    PARTNER = "partner", _("partner, for a client")
 
 
 # The bank's decisions: nothing goes back from them. Only `approved` may still move on, to
@@ -84,6 +86,8 @@ class Order(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=OrderStatus.values), name="orders_order_status_valid"
@@ -139,7 +143,8 @@ class OrderStatusChange(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        verbose_name = "status change"
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
 
     def __str__(self) -> str:
         return f"{self.from_status or '-'} -> {self.to_status} by {self.source}"
@@ -161,6 +166,8 @@ class ReferralClick(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("click")
+        verbose_name_plural = _("clicks")
         indexes = [models.Index(fields=["partner", "created_at"], name="orders_click_partner")]
 
     def __str__(self) -> str:

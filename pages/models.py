@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class ApplicationReceipt(models.Model):
@@ -17,7 +18,8 @@ class ApplicationReceipt(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
-        verbose_name = "application receipt"
+        verbose_name = _("application receipt")
+        verbose_name_plural = _("application receipts")
 
     def __str__(self) -> str:
         return f"receipt of application #{self.order_id}"

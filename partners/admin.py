@@ -6,12 +6,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors as account_selectors
 from accounts.errors import EMAIL_TAKEN, USERNAME_TAKEN
 from accounts.models import User
 from accounts.phones import INVALID_PHONE, normalize_phone
 from partners import services
+from partners.models import Partner
 
 
 class PartnerFormMixin:
@@ -66,13 +68,25 @@ class PartnerAdmin(DjangoUserAdmin):
     search_fields = ("username", "email", "phone", "first_name", "last_name")
     list_select_related = ("bank",)
     autocomplete_fields = ("bank",)
+    # The partner's own fields first; permissions and dates folded away below them.
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
-        ("Partner", {"fields": ("phone", "bank")}),
+        (None, {"fields": ("username", "password")}),
+        (
+            _("Partner"),
+            {"fields": ("first_name", "last_name", "email", "phone", "bank", "payout_details")},
+        ),
+        (
+            _("Permissions"),
+            {
+                "classes": ("collapse",),
+                "fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions"),
+            },
+        ),
+        (_("Important dates"), {"classes": ("collapse",), "fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
-        ("Partner", {"fields": ("email", "phone", "bank")}),
+        (_("Partner"), {"fields": ("email", "phone", "bank")}),
     )
 
     def save_model(self, request, obj, form, change) -> None:
@@ -81,3 +95,14 @@ class PartnerAdmin(DjangoUserAdmin):
             super().save_model(request, obj, form, change)
             if not change:
                 services.partner_onboard(partner=obj)
+
+
+@admin.register(Partner)
+class PartnersOnlyAdmin(PartnerAdmin):
+    """The "Partners" section: the same pages, without staff accounts."""
+
+    list_display = ("username", "email", "phone", "bank", "is_active", "date_joined")
+    list_filter = ("is_active", "bank")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(is_staff=False)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PartnersConfig(AppConfig):
@@ -8,4 +9,4 @@ class PartnersConfig(AppConfig):
     other app imports it (see STYLE.md's layers)."""
 
     name = "partners"
-    verbose_name = "Partners"
+    verbose_name = _("Partners")

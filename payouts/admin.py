@@ -10,7 +10,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
 from orders.admin import OrderAdmin
@@ -41,13 +43,77 @@ class OrderCommissionInline(ReadOnlyAdminMixin, admin.TabularInline):
     can_delete = False
 
 
+class OrderDecisionForm(forms.Form):
+    """Approve or reject one application from its page, with a reason kept in its history."""
+
+    status = forms.ChoiceField(choices=[(OrderStatus.APPROVED, ""), (OrderStatus.REJECTED, "")])
+    reason = forms.CharField(
+        label=_("Reason"), required=False, max_length=400, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 @admin.register(Order)
 class OrderDecisionAdmin(OrderAdmin):
-    """Applications, with the actions approve and reject (recorded with source `admin`); an
-    approval writes the commissions in the same transaction (`payouts.decisions`)."""
+    """Applications, with the actions approve and reject (recorded with source `admin`), and
+    the same two decisions on an application's page, with a reason; an approval writes the
+    commissions in the same transaction (`payouts.decisions`)."""
 
     inlines = (*OrderAdmin.inlines, OrderCommissionInline)
     actions = ("approve", "reject")
+    change_form_template = "admin/orders/order/change_form_decision.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:order_id>/decide/",
+                self.admin_site.admin_view(self.decide_view),
+                name="orders_order_decide",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        order = self.get_object(request, object_id)
+        decidable = order is not None and order.status in (OrderStatus.NEW, OrderStatus.VIEWED)
+        extra = {
+            **(extra_context or {}),
+            "decision_form": OrderDecisionForm()
+            if decidable and self._may_decide(request)
+            else None,
+        }
+        return super().change_view(request, object_id, form_url, extra_context=extra)
+
+    @staticmethod
+    def _may_decide(request) -> bool:
+        return request.user.has_perm("orders.change_order")
+
+    def decide_view(self, request, order_id: int):
+        """POST only: the decision through `payouts.decisions`, then back to the page."""
+        page = redirect(reverse("admin:orders_order_change", args=[order_id]))
+        if request.method != "POST" or not self._may_decide(request):
+            return page
+        form = OrderDecisionForm(request.POST)
+        if not form.is_valid():
+            self.message_user(request, _("Choose approve or reject."), messages.ERROR)
+            return page
+        status, reason = form.cleaned_data["status"], form.cleaned_data["reason"].strip()
+        by = _("by %(admin)s") % {"admin": request.user.get_username()}
+        try:
+            done = decisions.admin_decision_apply(
+                order_id=order_id, status=status, reason=f"{reason} ({by})" if reason else by
+            )
+        except ApplicationError as exc:
+            self.message_user(request, exc.detail, messages.ERROR)
+            return page
+        if done:
+            self.message_user(
+                request,
+                _("The application is %(status)s.") % {"status": OrderStatus(status).label},
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(request, _("Nothing changed: it already was."), messages.INFO)
+        return page
 
     def _decide(self, request, queryset, status: str) -> None:
         changed, unchanged, refused = 0, 0, []
@@ -76,11 +142,11 @@ class OrderDecisionAdmin(OrderAdmin):
         if refused:
             self.message_user(request, "Not changed: " + "; ".join(refused), messages.WARNING)
 
-    @admin.action(description="Approve selected applications")
+    @admin.action(description=_("Approve selected applications"))
     def approve(self, request, queryset) -> None:
         self._decide(request, queryset, OrderStatus.APPROVED)
 
-    @admin.action(description="Reject selected applications")
+    @admin.action(description=_("Reject selected applications"))
     def reject(self, request, queryset) -> None:
         self._decide(request, queryset, OrderStatus.REJECTED)
 
@@ -201,7 +267,7 @@ class PayoutAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         if refused:
             self.message_user(request, "Not changed: " + "; ".join(refused), messages.WARNING)
 
-    @admin.action(description="Mark selected payouts paid")
+    @admin.action(description=_("Mark selected payouts paid"))
     def mark_paid(self, request, queryset):
         form = PayoutPaidForm(request.POST if "apply" in request.POST else None)
         if not form.is_valid():
@@ -217,7 +283,7 @@ class PayoutAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         )
         return None
 
-    @admin.action(description="Reject selected payouts")
+    @admin.action(description=_("Reject selected payouts"))
     def reject(self, request, queryset):
         form = PayoutRejectForm(request.POST if "apply" in request.POST else None)
         if not form.is_valid():
@@ -231,7 +297,7 @@ class PayoutAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         )
         return None
 
-    @admin.action(description="Export selected payouts as CSV")
+    @admin.action(description=_("Export selected payouts as CSV"))
     def export_csv(self, request, queryset):
         """Partner, details, amount, currency: what the bank transfer needs, in full."""
         response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PayoutsConfig(AppConfig):
@@ -7,4 +8,4 @@ class PayoutsConfig(AppConfig):
     reversal takes them back), written top-down over `orders`' services in one transaction."""
 
     name = "payouts"
-    verbose_name = "Commissions and payouts"
+    verbose_name = _("Commissions and payouts")

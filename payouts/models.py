@@ -2,23 +2,24 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 #: Balances are in the platform's currency; amounts carry no currency of their own.
 CURRENCY = "RUB"
 
 
 class CommissionKind(models.TextChoices):
-    SALE = "sale", "sale"
-    REFERRAL_BONUS_1 = "referral_bonus_1", "referral bonus, level 1"
-    REFERRAL_BONUS_2 = "referral_bonus_2", "referral bonus, level 2"
-    CLAWBACK = "clawback", "clawback"
+    SALE = "sale", _("sale")
+    REFERRAL_BONUS_1 = "referral_bonus_1", _("referral bonus, level 1")
+    REFERRAL_BONUS_2 = "referral_bonus_2", _("referral bonus, level 2")
+    CLAWBACK = "clawback", _("clawback")
 
 
 class CommissionStatus(models.TextChoices):
-    PENDING = "pending", "pending"
-    AVAILABLE = "available", "available"
-    PAID = "paid", "paid"
-    REVERSED = "reversed", "reversed"
+    PENDING = "pending", _("pending")
+    AVAILABLE = "available", _("available")
+    PAID = "paid", _("paid")
+    REVERSED = "reversed", _("reversed")
 
 
 #: Not yet paid and not reversed: the money the partner still has coming.
@@ -119,6 +120,8 @@ class Commission(models.Model):
     objects = CommissionQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("commission")
+        verbose_name_plural = _("commissions")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -158,10 +161,10 @@ class Commission(models.Model):
 
 
 class PayoutStatus(models.TextChoices):
-    REQUESTED = "requested", "requested"
-    PAID = "paid", "paid"
-    CANCELLED = "cancelled", "cancelled"
-    REJECTED = "rejected", "rejected"
+    REQUESTED = "requested", _("requested")
+    PAID = "paid", _("paid")
+    CANCELLED = "cancelled", _("cancelled")
+    REJECTED = "rejected", _("rejected")
 
 
 class Payout(models.Model):
@@ -201,6 +204,8 @@ class Payout(models.Model):
     reason = models.CharField(max_length=500, blank=True, help_text="Why it was rejected")
 
     class Meta:
+        verbose_name = _("payout")
+        verbose_name_plural = _("payouts")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReferralsConfig(AppConfig):
@@ -6,4 +7,4 @@ class ReferralsConfig(AppConfig):
     given by the sign-up flows of `partners.services`, which call this app's services."""
 
     name = "referrals"
-    verbose_name = "Referrals"
+    verbose_name = _("Referrals")

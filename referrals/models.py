@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 # 4-32 characters; stored upper-case, so the plain unique index is case-insensitive.
 INVITE_CODE_PATTERN = r"^[A-Z0-9_-]{4,32}$"
@@ -44,6 +45,8 @@ class InviteCode(models.Model):
     objects = InviteCodeQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("invite code")
+        verbose_name_plural = _("invite codes")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(
@@ -94,6 +97,8 @@ class Referral(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from catalog.models import Bank, Product
 from catalog.selectors import bank_by_token
+from catalog.services import bank_issue_token
 from catalog.tests.factories import BankFactory, CategoryFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -149,3 +150,37 @@ def test_admin_import_needs_staff(client):
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_the_bank_list_counts_active_products_only(admin_client):
+    bank = BankFactory(name="Counted Bank")
+    ProductFactory.create_batch(2, bank=bank)
+    ProductFactory(bank=bank, is_active=False)
+
+    response = admin_client.get("/admin/catalog/bank/", {"q": "Counted"})
+
+    [listed] = response.context["cl"].result_list
+    assert listed._product_count == 2
+
+
+def test_the_bank_page_issues_a_token_after_asking_and_shows_it_once(admin_client):
+    bank = BankFactory()
+    old = bank_issue_token(bank=bank)
+    page = admin_client.get(f"/admin/catalog/bank/{bank.pk}/change/").content.decode()
+    issue = f"/admin/catalog/bank/{bank.pk}/issue-token/"
+    assert issue in page
+
+    asked = admin_client.get(issue)
+    assert asked.status_code == 200
+    assert bank_by_token(old) == bank  # asking changes nothing
+
+    issued = admin_client.post(issue)
+    token = re.search(
+        r'id="new-token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*id="new-token"',
+        issued.content.decode(),
+    )
+    new = token.group(1) or token.group(2)
+    assert "no-store" in issued["Cache-Control"]
+    assert bank_by_token(new) == bank
+    assert bank_by_token(old) is None
+    assert new not in admin_client.get(f"/admin/catalog/bank/{bank.pk}/change/").content.decode()
