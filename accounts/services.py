@@ -9,6 +9,7 @@ import string
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors
 from accounts.errors import (
@@ -62,7 +63,7 @@ def _taken_error(user) -> ApplicationError:
         return UsernameTakenError(field="username")
     if selectors.email_taken(email=user.email, by_other_than=user):
         return EmailTakenError(field="email")
-    return ConflictError("Could not save the partner, try again.")
+    return ConflictError(_("Could not save the partner, try again."))
 
 
 def _random_username() -> str:
@@ -73,7 +74,7 @@ def _random_username() -> str:
 
 def partner_create_by_phone(*, phone: str) -> User:
     """A partner signing up by phone: a random username and no usable password."""
-    for _ in range(10):
+    for _attempt in range(10):
         user = User(username=_random_username(), phone=phone)
         user.set_unusable_password()
         try:
@@ -85,7 +86,7 @@ def partner_create_by_phone(*, phone: str) -> User:
                 raise PhoneTakenError() from exc
             continue  # the random username was taken: draw again
         return user
-    raise ConflictError("Could not register the partner, try again.")
+    raise ConflictError(_("Could not register the partner, try again."))
 
 
 def partner_update(*, user, data: dict) -> dict[str, str] | None:

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import BaseParser
@@ -30,4 +31,4 @@ class JSONParser(parsers.JSONParser):
         try:
             return super().parse(stream, media_type, parser_context)
         except RecursionError as exc:
-            raise ParseError("JSON parse error - the body is nested too deeply.") from exc
+            raise ParseError(_("JSON parse error - the body is nested too deeply.")) from exc

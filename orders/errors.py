@@ -38,7 +38,7 @@ class OwnLinkApplicationError(ApplicationError):
     """A partner applying through its own link with its own phone or e-mail: it would be paid
     a reward for itself. Raised with the field that is the partner's own."""
 
-    default_detail = (
+    default_detail = _(
         "This is the partner's own {what}: a partner cannot apply through its own link."
     )
 

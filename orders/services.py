@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import partner_active_by_username
 from catalog.selectors import products_available_to
@@ -98,9 +99,9 @@ def referral_link_visit(*, username: str, product_id: int, count_click: bool = T
 def _refuse_own_contact(*, partner, phone: str, email: str) -> None:
     """The rule `orders_with_own_contact` flags in the admin, for one application."""
     if partner.phone and phone == partner.phone:
-        raise OwnLinkApplicationError(field="phone", what="phone")
+        raise OwnLinkApplicationError(field="phone", what=_("phone"))
     if partner.email and email and email.lower() == partner.email.lower():
-        raise OwnLinkApplicationError(field="email_client", what="e-mail")
+        raise OwnLinkApplicationError(field="email_client", what=_("e-mail"))
 
 
 def _lock_product(products, *, product_id: int):
