@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format check-deploy schema bench clean
+.PHONY: run test lint format check-deploy schema bench bench-http clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,9 +40,14 @@ format: $(VENV)/.installed
 check-deploy: $(VENV)/.installed
 	set -a && . ./.env.example && set +a && $(PY) manage.py check --deploy --fail-level WARNING
 
-## bench: measure the hot endpoints (see bench/README.md)
+## bench: measure the hot endpoints in one process (see bench/README.md)
 bench: $(VENV)/.installed
 	DEBUG=1 $(PY) bench/run.py
+
+## bench-http: gunicorn on PostgreSQL + Redis under wrk, ratios to plain Django, growth 1k->100k
+bench-http: $(VENV)/.installed
+	command -v wrk >/dev/null || apt-get install -y wrk
+	$(PY) bench/over_http.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
