@@ -88,15 +88,15 @@ def psql(env, sql: str, *, database: str = "postgres", quiet: bool = False) -> N
     )
 
 
-def load_rows(env, *, partner: int, products: list[int], start: int, stop: int) -> None:
+def load_rows(env, *, partner: int, bank: int, products: list[int], start: int, stop: int) -> None:
     """Applications `start..stop-1` of the partner (all states) and three clicks each, by SQL:
     a hundred thousand rows in seconds, with the columns the constraints require."""
     first, count = products[0], len(products)
     sql = f"""
-        INSERT INTO orders_order (partner_id, product_id, status, channel, income,
+        INSERT INTO orders_order (partner_id, product_id, bank_id, status, channel, income,
             email_client, phone, percent_user, reward, created_at, submitted_at, decided_at,
             updated_at)
-        SELECT {partner}, {first} + (n % {count}),
+        SELECT {partner}, {first} + (n % {count}), {bank},
             CASE WHEN n % 10 < 6 THEN 'new' WHEN n % 10 = 6 THEN 'viewed'
                  WHEN n % 10 < 9 THEN 'approved' ELSE 'rejected' END,
             CASE WHEN n % 4 = 0 THEN 'partner' ELSE 'link' END,

@@ -33,6 +33,7 @@ print(
     json.dumps(
         {
             "partner": partner.pk,
+            "bank": summary.bank.pk,
             "products": sorted(summary.bank.products.values_list("pk", flat=True)),
             "access": issue_token_pair(partner)["access"],
             "bank_token": bank_issue_token(bank=summary.bank),

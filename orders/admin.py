@@ -49,7 +49,7 @@ class OrderAdmin(admin.ModelAdmin):
         "submitted_at",
     )
     search_fields = ("=id", "partner__username", "email_client", "phone", "product__name")
-    list_select_related = ("partner", "product__bank")
+    list_select_related = ("partner", "product__bank", "bank")
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-id")
     fields = (
@@ -70,10 +70,6 @@ class OrderAdmin(admin.ModelAdmin):
     readonly_fields = fields
     inlines = (OrderStatusChangeInline,)
     actions = ("approve", "reject")
-
-    @admin.display(description="bank", ordering="product__bank__name")
-    def bank(self, order: Order) -> str:
-        return order.product.bank.name
 
     def has_add_permission(self, request) -> bool:
         """Applications come from clients and partners, through the API."""
