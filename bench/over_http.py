@@ -17,6 +17,7 @@ with the machine and whatever else runs on it. The database is dropped at the en
 """
 
 import argparse
+import base64
 import json
 import os
 import re
@@ -25,6 +26,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -252,32 +254,67 @@ def throughput(server, seed, args, rows: int) -> None:
         )
 
 
-GROWTH = [
-    ("/api/orders/", "partner"),
-    ("/api/orders/?page=last", "partner"),
-    ("/api/profile/", "partner"),
-    ("/api/stats/", "partner"),
-    ("/api/bank/orders/", "bank"),
-    ("/api/bank/orders/?page=last", "bank"),
-]
+def psql_value(env, sql: str) -> str:
+    connection = ["-h", env["DB_HOST"], "-p", env["DB_PORT"], "-U", env["DB_USER"]]
+    done = subprocess.run(
+        ["psql", *connection, "-d", env["DB_NAME"], "-At", "-c", sql],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**env, "PGPASSWORD": env["DB_PASSWORD"]},
+    )
+    return done.stdout.strip()
 
 
-def single_connection(server, seed, args) -> dict[str, float]:
+def growth_paths(env, seed) -> list[tuple[str, str, str]]:
+    """(label, path, who) of the lists whose cost could grow with the rows, at their far end:
+    the partner's oldest page through a cursor (DRF's cursor: base64 of `p=<position>`), and
+    the bank polling `?since=` its last 50 submissions."""
+    oldest = psql_value(
+        env,
+        f"SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00:00' "
+        f"FROM orders_order WHERE partner_id = {seed['partner']} "
+        "ORDER BY created_at, id OFFSET 50 LIMIT 1",
+    )
+    cursor = base64.b64encode(urllib.parse.urlencode({"p": oldest}).encode()).decode()
+    recent = psql_value(
+        env,
+        "SELECT to_char(submitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') || 'Z' "
+        f"FROM orders_order WHERE bank_id = {seed['bank']} AND status <> 'draft' "
+        "ORDER BY submitted_at DESC, id DESC OFFSET 49 LIMIT 1",
+    )
+    since = urllib.parse.quote(recent)
+    return [
+        ("/api/orders/", "/api/orders/", "partner"),
+        ("/api/orders/?cursor= (oldest page)", f"/api/orders/?cursor={cursor}", "partner"),
+        ("/api/orders/?page=last", "/api/orders/?page=last", "partner"),
+        ("/api/profile/", "/api/profile/", "partner"),
+        ("/api/stats/", "/api/stats/", "partner"),
+        ("/api/bank/orders/", "/api/bank/orders/", "bank"),
+        ("/api/bank/orders/?since= (last 50)", f"/api/bank/orders/?since={since}", "bank"),
+        ("/api/bank/orders/?page=last", "/api/bank/orders/?page=last", "bank"),
+    ]
+
+
+def single_connection(server, env, seed, args) -> dict[str, float]:
     headers = {
         "partner": f"Authorization: Bearer {seed['access']}",
         "bank": f"Authorization: Bank {seed['bank_token']}",
     }
-    for path, who in GROWTH:  # every worker's first requests (imports, connections) are slow
+    paths = growth_paths(env, seed)
+    for _, path, who in paths:  # every worker's first requests (imports, connections) are slow
         wrk(server.base + path, seconds=1, connections=args.workers, headers=[headers[who]])
     time.sleep(5)  # let the workers finish what the warm-up left queued
     p50 = {}
-    for path, who in GROWTH:
+    for label, path, who in paths:
         run = wrk(
             server.base + path, seconds=args.single_seconds, connections=1, headers=[headers[who]]
         )
         if run is None:
             raise SystemExit(f"{path}: no answer within {args.single_seconds} s")
-        p50[path] = run.p50
+        if run.errors:
+            raise SystemExit(f"{path}: answered other than 2xx")
+        p50[label] = run.p50
     return p50
 
 
@@ -318,11 +355,16 @@ def main() -> None:
         growth: dict[int, dict[str, float]] = {}
         for rows in sorted(args.rows):
             load_rows(
-                env, partner=seed["partner"], products=seed["products"], start=loaded, stop=rows
+                env,
+                partner=seed["partner"],
+                bank=seed["bank"],
+                products=seed["products"],
+                start=loaded,
+                stop=rows,
             )
             loaded = rows
             server = Server(env, port=args.port, workers=args.workers)
-            growth[rows] = single_connection(server, seed, args)
+            growth[rows] = single_connection(server, env, seed, args)
             if not args.no_throughput:
                 throughput(server, seed, args, rows)
             server.stop()
@@ -330,11 +372,11 @@ def main() -> None:
         sizes = sorted(growth)
         print(f"\nsingle connection, p50 ms ({args.single_seconds} s each)")
         print(f"{'endpoint':<38}" + "".join(f"{size:>12,}" for size in sizes) + f"{'growth':>8}")
-        for path, _ in GROWTH:
-            values = [growth[size][path] for size in sizes]
+        for label in growth[sizes[0]]:
+            values = [growth[size][label] for size in sizes]
             ratio = values[-1] / values[0] if values[0] else float("nan")
             cells = "".join(f"{value:>12.2f}" for value in values)
-            print(f"{path:<38}{cells}{ratio:>8.2f}")
+            print(f"{label:<38}{cells}{ratio:>8.2f}")
     finally:
         if server is not None:
             server.stop()

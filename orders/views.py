@@ -7,6 +7,7 @@ from catalog.api import BankEndpoint
 from catalog.selectors import bank_by_token
 from core.api import PartnerEndpoint, PublicEndpoint
 from core.errors import NotFoundError
+from core.pagination import ApplicationPagination
 from core.throttling import LandingThrottle, PublicOrderThrottle
 from orders import selectors, services
 from orders.filters import BankOrderFilter, PartnerOrderFilter
@@ -118,6 +119,8 @@ class BankOrderListView(BankEndpoint, generics.ListAPIView):
     model = Order
     serializer_class = BankOrderSerializer
     filterset_class = BankOrderFilter
+    pagination_class = ApplicationPagination
+    cursor_ordering = ("submitted_at", "id")
 
     def scoped_queryset(self):
         return selectors.orders_of_bank(bank=self.request.auth)
@@ -144,6 +147,8 @@ class PartnerOrderListCreateView(PartnerEndpoint, generics.ListAPIView):
     model = Order
     serializer_class = PartnerOrderSerializer
     filterset_class = PartnerOrderFilter
+    pagination_class = ApplicationPagination
+    cursor_ordering = ("-created_at", "-id")
 
     def scoped_queryset(self):
         return selectors.orders_of_partner(partner=self.request.user)
