@@ -8,7 +8,7 @@ PORT ?= 8000
 # The address the printed links use (a server bound to 0.0.0.0 answers on 127.0.0.1 too).
 SHOWN_HOST := $(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST))
 
-.PHONY: run test lint format check-deploy schema bench clean check-port
+.PHONY: run test lint format check-deploy schema bench bench-http clean check-port
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@echo "Installing the pinned requirements into $(VENV) (a minute or two on a fresh machine)..."
@@ -53,9 +53,14 @@ format: $(VENV)/.installed
 check-deploy: $(VENV)/.installed
 	set -a && . ./.env.example && set +a && $(PY) manage.py check --deploy --fail-level WARNING
 
-## bench: measure the hot endpoints (see bench/README.md)
+## bench: measure the hot endpoints in one process (see bench/README.md)
 bench: $(VENV)/.installed
 	DEBUG=1 $(PY) bench/run.py
+
+## bench-http: gunicorn on PostgreSQL + Redis under wrk, ratios to plain Django, growth 1k->100k
+bench-http: $(VENV)/.installed
+	command -v wrk >/dev/null || apt-get install -y wrk
+	$(PY) bench/over_http.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -10,8 +10,10 @@ from tests.sms import Outbox
 
 @pytest.fixture(autouse=True)
 def _own_rate_limit_counters(settings):
-    """Each test counts under its own prefix, so no test is throttled by another's requests."""
+    """Each test counts and caches under its own prefixes, so no test is throttled by another's
+    requests or reads another's cached rows (ids repeat between test databases)."""
     settings.RATELIMIT_KEY_PREFIX = f"rl-test-{uuid.uuid4().hex}"
+    settings.CACHE_NAMESPACE = f"c-test-{uuid.uuid4().hex}"
 
 
 @pytest.fixture

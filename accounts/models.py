@@ -4,6 +4,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.cache import invalidate
 from core.lookups import same_text
 
 #: What a token's stamp covers (`accounts.tokens`): a change of any of them ends earlier tokens.
@@ -95,6 +96,7 @@ class User(AbstractUser):
         ]
         if self._state.adding or not written:
             super().save(**kwargs)
+            invalidate(self.cache_name(self.pk))
             return
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         with transaction.atomic(using=using, savepoint=False):
@@ -112,6 +114,19 @@ class User(AbstractUser):
                 if update_fields is not None:
                     kwargs["update_fields"] = {*update_fields, "token_version"}
             super().save(**kwargs)
+        invalidate(self.cache_name(self.pk))
+
+    def delete(self, *args, **kwargs):
+        pk = self.pk
+        deleted = super().delete(*args, **kwargs)
+        invalidate(self.cache_name(pk))
+        return deleted
+
+    @staticmethod
+    def cache_name(pk) -> str:
+        """The generation of the cached copy authentication reads (`core.cache`): every save
+        and delete renews it, so a change of credentials ends earlier tokens at once."""
+        return f"user:{pk}"
 
 
 class PhoneCode(models.Model):

@@ -4,6 +4,8 @@ all ask here."""
 
 from django.contrib.auth import get_user_model
 
+from core.cache import cached
+
 User = get_user_model()
 
 
@@ -31,3 +33,12 @@ def partner_by_phone(*, phone: str):
 def partner_active_by_username(*, username: str):
     """The active partner with that username, in any letter case (as uniqueness is), or None."""
     return User.objects.with_username(username).filter(is_active=True).first()
+
+
+def partner_signed_in(*, user_id):
+    """The partner (or staff member) a token names, from the shared cache when there is one.
+
+    The copy is renewed by every save and delete of the user (`User.cache_name`), so a
+    deactivation or a change of credentials is seen by the very next request.
+    """
+    return cached(User.cache_name(user_id), lambda: User.objects.filter(pk=user_id).first())

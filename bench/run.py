@@ -198,6 +198,7 @@ def bench_payouts() -> None:
         Order(
             partner=partner,
             product=product,
+            bank_id=product.bank_id,
             status="approved",
             income=Decimal("10000.00"),
             email_client=f"c{n}@example.com",

@@ -44,6 +44,11 @@ class BankAdmin(admin.ModelAdmin):
             .order_by(*Bank._meta.ordering, "id")
         )
 
+    def delete_queryset(self, request, queryset) -> None:
+        """Deleted one by one, so that the cached token look-ups are renewed (`Bank.delete`)."""
+        for bank in queryset:
+            bank.delete()
+
     @admin.display(boolean=True, description=_("token"))
     def has_token(self, bank: Bank) -> bool:
         return bool(bank.token_hash)

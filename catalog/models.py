@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from core.cache import invalidate
 from core.lookups import same_text
 
 PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
@@ -51,8 +52,22 @@ class Bank(models.Model):
             models.UniqueConstraint(Lower("name"), name="catalog_bank_name_ci_unique"),
         ]
 
+    #: The generation of the cached token look-ups (`catalog.selectors.bank_by_token`).
+    TOKENS_CACHE = "bank-tokens"
+
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        """Save, and renew the cached token look-ups: a new token or a deactivation is seen by
+        the next request."""
+        super().save(*args, **kwargs)
+        invalidate(self.TOKENS_CACHE)
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        invalidate(self.TOKENS_CACHE)
+        return deleted
 
 
 class Category(models.Model):

@@ -5,14 +5,23 @@ import hmac
 from django.db.models import QuerySet
 
 from catalog.models import Bank, Category, Product, hash_bank_token
+from core.cache import cached
 
 
 def bank_by_token(token: str) -> Bank | None:
-    """The active bank holding `token`, compared in constant time, or None."""
+    """The active bank holding `token`, compared in constant time, or None.
+
+    Kept in the shared cache by the token's digest; every save or delete of any bank (a new
+    token, a deactivation) renews the whole generation, so a replaced token fails at once.
+    """
     if not token:
         return None
     digest = hash_bank_token(token)
-    bank = Bank.objects.filter(token_hash=digest, is_active=True).first()
+    bank = cached(
+        Bank.TOKENS_CACHE,
+        lambda: Bank.objects.filter(token_hash=digest, is_active=True).first(),
+        part=digest,
+    )
     if bank is None or not hmac.compare_digest(bank.token_hash, digest):
         return None
     return bank

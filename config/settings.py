@@ -168,6 +168,8 @@ else:
 # Prefix of the shared rate-limit counters (core.ratelimit), so two deployments or test
 # runs can share one Redis without sharing counters.
 RATELIMIT_KEY_PREFIX = env("RATELIMIT_KEY_PREFIX", "rl")
+# Prefix of the reads kept in Redis (core.cache: the signed-in partner, bank tokens).
+CACHE_NAMESPACE = env("CACHE_NAMESPACE", "c")
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

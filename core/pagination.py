@@ -1,4 +1,20 @@
+"""Page-number pagination for every list, and keyset pages for the long ones.
+
+`{"count", "next", "previous", "results"}` everywhere (SPEC §2). The application lists can grow
+without bound, so they page with `ApplicationPagination`: `?page=N` as everywhere, with a count
+that is exact up to `COUNT_LIMIT` rows (and says `COUNT_LIMIT` past it: counting further is the
+cost that grows with the rows); and `?cursor=` for traversing any depth at the cost of the first
+page (a keyset on the list's order: no OFFSET, no full count), whose `next` and `previous` are
+cursor links. `?cursor=` with no value starts at the beginning.
+"""
+
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+from rest_framework.pagination import CursorPagination
 from rest_framework.pagination import PageNumberPagination as BasePageNumberPagination
+from rest_framework.response import Response
+
+COUNT_LIMIT = 10_000
 
 
 class PageNumberPagination(BasePageNumberPagination):
@@ -17,3 +33,74 @@ class PageNumberPagination(BasePageNumberPagination):
             elif parameter["name"] == self.page_size_query_param:
                 parameter["schema"].update(minimum=1, maximum=self.max_page_size)
         return parameters
+
+
+def bounded_count(queryset) -> int:
+    """The number of rows, counting no further than `COUNT_LIMIT` (one bounded query)."""
+    return queryset.order_by()[:COUNT_LIMIT].count()
+
+
+class BoundedCountPaginator(Paginator):
+    @cached_property
+    def count(self) -> int:
+        return bounded_count(self.object_list)
+
+
+class _KeysetPages(CursorPagination):
+    """DRF's cursor pagination on the view's `cursor_ordering` (its first field is the
+    position; rows that tie on it are told apart by an offset)."""
+
+    page_size = PageNumberPagination.page_size
+    page_size_query_param = "page_size"
+    max_page_size = PageNumberPagination.max_page_size
+
+    def get_ordering(self, request, queryset, view) -> tuple[str, ...]:
+        return tuple(view.cursor_ordering)
+
+    def decode_cursor(self, request):
+        if not request.query_params.get(self.cursor_query_param):
+            return None  # `?cursor=`: the first page
+        return super().decode_cursor(request)
+
+
+class ApplicationPagination(PageNumberPagination):
+    """`?page=N` with a count bounded at `COUNT_LIMIT`, or `?cursor=` (keyset) pages."""
+
+    django_paginator_class = BoundedCountPaginator
+    cursor_query_param = "cursor"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.keyset = None
+        if self.cursor_query_param not in request.query_params:
+            return super().paginate_queryset(queryset, request, view)
+        self.keyset = _KeysetPages()
+        self.keyset_count = bounded_count(queryset)
+        return self.keyset.paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        if self.keyset is None:
+            return super().get_paginated_response(data)
+        return Response(
+            {
+                "count": self.keyset_count,
+                "next": self.keyset.get_next_link(),
+                "previous": self.keyset.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        return [
+            *super().get_schema_operation_parameters(view),
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": (
+                    "Keyset pages for traversing any depth: empty for the first page, then the "
+                    "`next` or `previous` link. Without it, `?page=` pages, whose `count` is "
+                    f"exact up to {COUNT_LIMIT:,} rows and says {COUNT_LIMIT:,} past it."
+                ),
+                "schema": {"type": "string"},
+            },
+        ]

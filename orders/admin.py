@@ -72,7 +72,7 @@ class OrderAdmin(admin.ModelAdmin):
         "submitted_at",
     )
     search_fields = ("=id", "partner__username", "email_client", "phone", "product__name")
-    list_select_related = ("partner", "product__bank")
+    list_select_related = ("partner", "product__bank", "bank")
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-id")
     fields = (

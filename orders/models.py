@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -66,6 +67,12 @@ class Order(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
     )
     product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="orders")
+    bank = models.ForeignKey(
+        "catalog.Bank",
+        on_delete=models.PROTECT,
+        related_name="orders",
+        help_text="The bank the application was sent to: its product's bank when it was made",
+    )
     status = models.CharField(max_length=10, choices=OrderStatus.choices, default=OrderStatus.NEW)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.LINK)
     income = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
@@ -112,8 +119,33 @@ class Order(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["partner", "-created_at"], name="orders_partner_created"),
-            models.Index(fields=["product", "submitted_at"], name="orders_product_submitted"),
+            # The partner's list: newest first.
+            models.Index(fields=["partner", "-created_at", "-id"], name="orders_partner_created"),
+            # The bank's list and its `?since=` polling: submitted, oldest first.
+            models.Index(
+                fields=["bank", "submitted_at", "id"],
+                condition=~Q(status=OrderStatus.DRAFT),
+                name="orders_bank_submitted",
+            ),
+            # The profile's most recent approvals.
+            models.Index(
+                fields=["partner", "-decided_at", "-id"],
+                condition=Q(status=OrderStatus.APPROVED),
+                name="orders_partner_approved",
+            ),
+            # The duplicate rule: the same phone, or e-mail in any case, for a product in 24 h.
+            models.Index(
+                fields=["product", "phone", "submitted_at"],
+                condition=~Q(status=OrderStatus.DRAFT),
+                name="orders_duplicate_phone",
+            ),
+            models.Index(
+                "product",
+                Lower("email_client"),
+                "submitted_at",
+                condition=~Q(status=OrderStatus.DRAFT),
+                name="orders_duplicate_email",
+            ),
             models.Index(fields=["status", "submitted_at"], name="orders_status_submitted"),
         ]
 

@@ -57,7 +57,7 @@ def orders_of_bank(*, bank) -> QuerySet[Order]:
     they were submitted: a bank that pulls `?since=` its last pull pages through a list that
     only grows at its end."""
     return (
-        Order.objects.filter(product__bank=bank)
+        Order.objects.filter(bank=bank)
         .exclude(status=OrderStatus.DRAFT)
         .select_related("product")
         .only(*BANK_ORDER_COLUMNS)

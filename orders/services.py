@@ -148,6 +148,7 @@ def order_create_from_link(
         order = Order(
             partner=partner,
             product=product,
+            bank_id=product.bank_id,
             channel=Channel.LINK,
             income=income,
             email_client=email_client,
@@ -176,6 +177,7 @@ def order_draft_create(
         order = Order.objects.create(
             partner=partner,
             product=product,
+            bank_id=product.bank_id,
             status=OrderStatus.DRAFT,
             channel=Channel.PARTNER,
             income=income,
@@ -340,7 +342,7 @@ def _lock_submitted_order(*, order_id: int, bank=None) -> Order:
         .exclude(status=OrderStatus.DRAFT)
     )
     if bank is not None:
-        orders = orders.filter(product__bank=bank)
+        orders = orders.filter(bank=bank)
     order = orders.filter(pk=order_id).first()
     if order is None:
         raise NotFoundError()

@@ -5,6 +5,7 @@ from rest_framework.views import APIView
 
 from catalog.api import BankEndpoint
 from core.api import PartnerEndpoint, PublicEndpoint
+from core.pagination import ApplicationPagination
 from core.throttling import LandingThrottle, PublicOrderThrottle
 from orders import selectors, services
 from orders.filters import BankOrderFilter, PartnerOrderFilter
@@ -76,6 +77,8 @@ class BankOrderListView(BankEndpoint, generics.ListAPIView):
     model = Order
     serializer_class = BankOrderSerializer
     filterset_class = BankOrderFilter
+    pagination_class = ApplicationPagination
+    cursor_ordering = ("submitted_at", "id")
 
     def scoped_queryset(self):
         return selectors.orders_of_bank(bank=self.request.auth)
@@ -88,6 +91,8 @@ class PartnerOrderListCreateView(PartnerEndpoint, generics.ListAPIView):
     model = Order
     serializer_class = PartnerOrderSerializer
     filterset_class = PartnerOrderFilter
+    pagination_class = ApplicationPagination
+    cursor_ordering = ("-created_at", "-id")
 
     def scoped_queryset(self):
         return selectors.orders_of_partner(partner=self.request.user)

@@ -89,6 +89,11 @@ class PartnerAdmin(DjangoUserAdmin):
         (_("Partner"), {"fields": ("email", "phone", "bank")}),
     )
 
+    def delete_queryset(self, request, queryset) -> None:
+        """Deleted one by one, so that each one's cached copy dies with it (`User.delete`)."""
+        for partner in queryset:
+            partner.delete()
+
     def save_model(self, request, obj, form, change) -> None:
         """A partner added here gets what every new partner gets (its personal invite code)."""
         with transaction.atomic():

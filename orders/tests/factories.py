@@ -18,6 +18,7 @@ class OrderFactory(factory.django.DjangoModelFactory):
 
     partner = factory.SubFactory(UserFactory)
     product = factory.SubFactory(ProductFactory)
+    bank = factory.LazyAttribute(lambda order: order.product.bank)
     status = OrderStatus.NEW
     income = Decimal("1000.00")
     email_client = factory.Sequence(lambda n: f"client{n}@example.com")

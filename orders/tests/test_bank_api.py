@@ -511,3 +511,17 @@ def test_the_list_takes_the_same_queries_for_3_or_100_rows(
 
     assert response.status_code == 200
     assert len(response.json()["results"]) == rows
+
+
+def test_an_application_stays_with_the_bank_it_was_sent_to():
+    """The bank's list is of the applications sent to it: moving the product to another bank
+    later (an admin's edit) takes none of them away."""
+    alpha, beta = BankFactory(name="Alpha"), BankFactory(name="Beta")
+    product = ProductFactory(bank=alpha)
+    order = OrderFactory(product=product)
+    product.bank = beta
+    product.save()
+
+    listed = clients.bank_client(alpha).get("/api/bank/orders/").json()["results"]
+    assert [item["id"] for item in listed] == [order.pk]
+    assert clients.bank_client(beta).get("/api/bank/orders/").json()["results"] == []

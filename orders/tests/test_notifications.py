@@ -204,9 +204,10 @@ def test_the_partner_email_waits_for_the_commit(
     partner, product, django_capture_on_commit_callbacks
 ):
     order = OrderFactory(partner=partner, product=product)
+    bank = bank_client(product.bank)  # its new token renews cached look-ups after the commit
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = decide(order, {"status": "rejected"}, how="PATCH")
+        response = bank.patch(f"/api/bank/orders/{order.pk}/", {"status": "rejected"})
 
     assert response.status_code == 200
     assert mail.outbox == []
@@ -306,9 +307,10 @@ def test_a_failing_mail_server_does_not_fail_the_decision(
     partner, product, broken_mail, django_capture_on_commit_callbacks
 ):
     order = OrderFactory(partner=partner, product=product)
+    bank = bank_client(product.bank)  # its new token renews cached look-ups after the commit
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = decide(order, {"status": "approved"}, how="PATCH")
+        response = bank.patch(f"/api/bank/orders/{order.pk}/", {"status": "approved"})
 
     assert response.status_code == 200
     assert len(callbacks) == 1

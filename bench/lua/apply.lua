@@ -1,0 +1,28 @@
+-- POST applications with a phone and e-mail never used before, spread over the products.
+-- args: <username> <first product id> <number of products> <run number>
+local counter = 0
+local thread_id = 0
+local threads = {}
+
+function setup(thread)
+  thread_id = thread_id + 1
+  thread:set("id", thread_id)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  username = args[1]
+  first_product = tonumber(args[2])
+  products = tonumber(args[3])
+  run = tonumber(args[4])
+end
+
+function request()
+  counter = counter + 1
+  local product = first_product + (counter % products)
+  local body = string.format(
+    '{"income": "50000", "email_client": "r%dt%dn%d@example.com", "phone": "+7999%d%d%05d"}',
+    run, id, counter, run % 10, id % 10, counter % 100000)
+  return wrk.format("POST", "/api/order/ref/" .. username .. "/" .. product .. "/",
+    {["Content-Type"] = "application/json"}, body)
+end

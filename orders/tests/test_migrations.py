@@ -1,0 +1,42 @@
+"""Applications made before they kept their bank get their product's bank on migration."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from accounts.tests.factories import UserFactory
+from catalog.tests.factories import BankFactory, ProductFactory
+from orders.models import Order
+
+BEFORE = "0003_application_labels"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_applications_get_their_products_bank():
+    alpha, beta = BankFactory(name="Alpha"), BankFactory(name="Beta")
+    products = [ProductFactory(bank=alpha), ProductFactory(bank=beta)]
+    partner = UserFactory()
+    executor = MigrationExecutor(connection)
+    executor.migrate([("orders", BEFORE)])  # before the column existed
+    old_state = executor.loader.project_state([("orders", BEFORE)]).apps
+    OldOrder = old_state.get_model("orders", "Order")
+    made = [
+        OldOrder.objects.create(
+            partner_id=partner.pk,
+            product_id=product.pk,
+            status="new",
+            channel="link",
+            income=100,
+            email_client=f"c{index}@example.com",
+            phone=f"+7999000000{index}",
+            percent_user=1,
+            submitted_at="2026-01-01T00:00:00Z",
+        ).pk
+        for index, product in enumerate(products)
+    ]
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())  # every app, as `migrate` does
+
+    banks = dict(Order.objects.filter(pk__in=made).values_list("pk", "bank_id"))
+    assert banks == {made[0]: alpha.pk, made[1]: beta.pk}

@@ -1,0 +1,107 @@
+"""The application lists page by `?page=` (count bounded) or by `?cursor=` (keyset), for any
+depth at the cost of the first page."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from catalog.tests.factories import BankFactory, ProductFactory
+from core import pagination
+from orders.tests.factories import OrderFactory
+from tests.clients import bank_client
+
+pytestmark = pytest.mark.django_db
+
+ORDERS = "/api/orders/"
+BANK_ORDERS = "/api/bank/orders/"
+
+
+def walk(client, url: str) -> tuple[list[int], list[dict]]:
+    """Follow `next` from `url` to the end: every id seen, and every page's body."""
+    seen, pages = [], []
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200, response.content
+        body = response.json()
+        pages.append(body)
+        seen += [item["id"] for item in body["results"]]
+        url = body["next"]
+    return seen, pages
+
+
+def applications(partner, count: int, *, product=None) -> list:
+    now = timezone.now()
+    return [
+        OrderFactory(
+            partner=partner,
+            product=product or ProductFactory(),
+            created_at=now - timedelta(minutes=index),
+            submitted_at=now - timedelta(minutes=count - index),
+        )
+        for index in range(count)
+    ]
+
+
+def test_the_cursor_walks_the_partners_list_newest_first_once_each(partner, partner_client):
+    made = applications(partner, 7)
+
+    seen, pages = walk(partner_client, f"{ORDERS}?cursor=&page_size=3")
+
+    assert seen == [order.pk for order in made]  # made newest first
+    assert [len(page["results"]) for page in pages] == [3, 3, 1]
+    assert {page["count"] for page in pages} == {7}
+    assert pages[0]["previous"] is None
+    assert "cursor=" in pages[0]["next"]
+    back = partner_client.get(pages[1]["previous"]).json()
+    assert [item["id"] for item in back["results"]] == seen[:3]
+
+
+def test_the_cursor_walks_the_banks_list_oldest_submission_first(partner):
+    bank = BankFactory()
+    made = applications(partner, 5, product=ProductFactory(bank=bank))
+
+    seen, _ = walk(bank_client(bank), f"{BANK_ORDERS}?cursor=&page_size=2")
+
+    assert seen == [order.pk for order in made]  # made oldest submission first
+
+
+def test_the_cursor_keeps_the_filters(partner, partner_client):
+    made = applications(partner, 4)
+    for order in made[:2]:
+        order.status = "viewed"
+        order.save()
+
+    seen, _ = walk(partner_client, f"{ORDERS}?cursor=&page_size=1&status=viewed")
+
+    assert seen == [order.pk for order in made[:2]]
+
+
+def test_the_count_stops_at_the_bound_and_says_so(partner, partner_client, monkeypatch):
+    monkeypatch.setattr(pagination, "COUNT_LIMIT", 5)
+    applications(partner, 7)
+
+    assert partner_client.get(ORDERS).json()["count"] == 5
+    assert partner_client.get(f"{ORDERS}?cursor=").json()["count"] == 5
+    seen, _ = walk(partner_client, f"{ORDERS}?cursor=&page_size=3")
+    assert len(seen) == 7  # the cursor still reaches every row
+
+
+def test_a_forged_cursor_is_a_json_404(partner_client):
+    response = partner_client.get(f"{ORDERS}?cursor=not-a-cursor")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_a_cursor_page_takes_the_same_queries_whatever_the_rows(
+    partner, partner_client, django_assert_max_num_queries, rows
+):
+    applications(partner, rows, product=ProductFactory())
+    first = partner_client.get(f"{ORDERS}?cursor=&page_size=2").json()
+
+    # The partner, the bounded count, the page.
+    with django_assert_max_num_queries(3):
+        response = partner_client.get(first["next"])
+    assert response.status_code == 200
