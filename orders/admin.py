@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.db.models import BooleanField, ExpressionWrapper
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdminMixin
 from orders.models import Order, OrderStatusChange, ReferralClick
 from orders.selectors import own_contact_condition
 
 
-class OrderStatusChangeInline(admin.TabularInline):
+class OrderStatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
     """The history is a record: it is read here, written only by the services."""
 
     model = OrderStatusChange
@@ -14,15 +15,6 @@ class OrderStatusChangeInline(admin.TabularInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class OwnContactFilter(admin.SimpleListFilter):
@@ -122,7 +114,7 @@ class OrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReferralClick)
-class ReferralClickAdmin(admin.ModelAdmin):
+class ReferralClickAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Visits of referral links: a read-only record for the partners' statistics."""
 
     list_display = ("created_at", "partner", "product")
@@ -132,12 +124,3 @@ class ReferralClickAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     fields = ("partner", "product", "created_at")
     readonly_fields = fields
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

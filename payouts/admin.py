@@ -14,24 +14,12 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdminMixin
 from core.errors import ApplicationError
 from orders.admin import OrderAdmin
 from orders.models import Order, OrderStatus
 from payouts import decisions, services
 from payouts.models import CURRENCY, Commission, Payout
-
-
-class ReadOnlyAdminMixin:
-    """A record: shown, never added, changed or deleted by hand."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class OrderCommissionInline(ReadOnlyAdminMixin, admin.TabularInline):
