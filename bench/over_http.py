@@ -126,6 +126,9 @@ class Server:
         self.base = f"http://127.0.0.1:{port}"
         command = [str(Path(PYTHON).parent / "gunicorn"), "config.wsgi", "--workers", str(workers)]
         command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--no-control-socket"]
+        # Not the project's gunicorn.conf.py (read from the working directory by default): its
+        # access log would measure the logging, and fill this script's output.
+        command += ["--config", "/dev/null"]
         self.process = subprocess.Popen(
             command,
             env=env,

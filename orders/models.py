@@ -204,3 +204,40 @@ class ReferralClick(models.Model):
 
     def __str__(self) -> str:
         return f"click {self.partner_id}/{self.product_id}"
+
+
+class PartnerProductDay(models.Model):
+    """A partner's funnel for one product on one day (UTC), kept by the database itself.
+
+    Triggers on `orders_order` and `orders_referralclick` (migration 0005) add each row's
+    contribution when it is written and take it back when it changes or goes, in the same
+    transaction, whoever writes (the services, the admin, a factory, a bulk load): so
+    `/api/stats/` sums days instead of every click and application. An application counts on
+    the day it was created, as the statistics' date range does; a draft counts only once it is
+    submitted; `reward` sums approved applications only (a reversed one is no longer earned).
+    """
+
+    partner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    clicks = models.IntegerField(default=0)
+    orders = models.IntegerField(default=0)
+    link_orders = models.IntegerField(default=0)
+    approved = models.IntegerField(default=0)
+    rejected = models.IntegerField(default=0)
+    reversed = models.IntegerField(default=0)
+    reward = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("day of statistics")
+        verbose_name_plural = _("days of statistics")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "day", "product"], name="orders_partnerproductday_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id}/{self.product_id} {self.day}"

@@ -3,16 +3,25 @@
 Every function here runs a fixed number of queries, whatever the number of applications.
 """
 
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Lower
 from django.db.models.lookups import Exact
 
-from orders.models import Channel, Order, OrderStatus, OrderStatusChange, ReferralClick
+from orders.models import (
+    Channel,
+    Order,
+    OrderStatus,
+    OrderStatusChange,
+    PartnerProductDay,
+    ReferralClick,
+)
 
 PROFILE_SUCCESS_ORDERS_LIMIT = 50
 ZERO = Decimal("0.00")
+ONE_DAY = timedelta(days=1)
 
 
 def money(value: Decimal | None) -> str:
@@ -98,16 +107,43 @@ def _ratio(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def _in_range(queryset: QuerySet, *, created_after=None, created_before=None) -> QuerySet:
+def _in_range_q(*, created_after=None, created_before=None) -> Q:
+    condition = Q()
     if created_after is not None:
-        queryset = queryset.filter(created_at__gte=created_after)
+        condition &= Q(created_at__gte=created_after)
     if created_before is not None:
-        queryset = queryset.filter(created_at__lt=created_before)
-    return queryset
+        condition &= Q(created_at__lt=created_before)
+    return condition
+
+
+def _whole_days(created_after, created_before):
+    """The UTC days wholly inside `[created_after, created_before)` as `(first, end)` (either
+    None when unbounded), and the partial stretches at its edges as `(start, end)` moments."""
+    first = end = None
+    edges = []
+    if created_after is not None:
+        after = created_after.astimezone(UTC)
+        first = after.date() if after == _midnight(after.date()) else after.date() + ONE_DAY
+        if after < _midnight(first):
+            edges.append((after, _midnight(first)))
+    if created_before is not None:
+        before = created_before.astimezone(UTC)
+        end = before.date()
+        if _midnight(end) < before:
+            edges.append((_midnight(end), before))
+    if first is not None and end is not None and first >= end:
+        return None, []  # within one day (or empty): count the rows of the range itself
+    return (first, end), edges
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def partner_stats(*, partner, created_after=None, created_before=None) -> dict:
-    """The partner's funnel, overall and per product, in two queries.
+    """The partner's funnel, overall and per product, reading whole days from
+    `PartnerProductDay` (kept by the database's triggers) and counting rows only where the
+    range cuts a day: so its cost does not grow with the partner's history.
 
     `orders` counts submitted applications (drafts are not applications yet), `link_orders`
     those that clients sent through the referral links. `conversion` is link applications per
@@ -115,9 +151,9 @@ def partner_stats(*, partner, created_after=None, created_before=None) -> dict:
     `approval_rate` approved per decided application, each null while its denominator is zero.
     `total_reward` sums the approved applications' rewards: it equals the partner's `sale`
     commissions in the ledger net of their clawbacks (`payouts`), since a reversed application
-    is no longer counted and its commission is reversed or clawed back.
+    is no longer counted and its commission is reversed or clawed back. Every count is of the
+    clicks and applications created in the range.
     """
-    dates = {"created_after": created_after, "created_before": created_before}
     per_product: dict[int, dict] = {}
 
     def row(product_id: int, name: str) -> dict:
@@ -135,38 +171,71 @@ def partner_stats(*, partner, created_after=None, created_before=None) -> dict:
             },
         )
 
-    clicks = (
-        _in_range(ReferralClick.objects.filter(partner=partner), **dates)
-        .values("product_id", "product__name")
-        .annotate(total=Count("id"))
-        .order_by()
-    )
-    for item in clicks:
-        row(item["product_id"], item["product__name"])["clicks"] = item["total"]
-    orders = (
-        _in_range(_submitted(partner), **dates)
-        .values("product_id", "product__name")
-        .annotate(
-            total=Count("id"),
-            link=Count("id", filter=Q(channel=Channel.LINK)),
-            approved=Count("id", filter=Q(status=OrderStatus.APPROVED)),
-            rejected=Count("id", filter=Q(status=OrderStatus.REJECTED)),
-            reversed=Count("id", filter=Q(status=OrderStatus.REVERSED)),
-            # A reversed application keeps its reward as a record, but it is no longer earned.
-            reward=Sum("reward", filter=Q(status=OrderStatus.APPROVED)),
-        )
-        .order_by()
-    )
-    for item in orders:
+    def add(item: dict) -> None:
         entry = row(item["product_id"], item["product__name"])
-        entry.update(
-            orders=item["total"],
-            link_orders=item["link"],
-            approved=item["approved"],
-            rejected=item["rejected"],
-            reversed=item["reversed"],
-            total_reward=item["reward"] or ZERO,
-        )
+        for key in ("clicks", "orders", "link_orders", "approved", "rejected", "reversed"):
+            entry[key] += item.get(key) or 0
+        entry["total_reward"] += item.get("total_reward") or ZERO
+
+    days, edges = _whole_days(created_after, created_before)
+    if days is None:
+        edges = [(created_after, created_before)]
+    else:
+        first, end = days
+        whole = PartnerProductDay.objects.filter(partner=partner)
+        if first is not None:
+            whole = whole.filter(day__gte=first)
+        if end is not None:
+            whole = whole.filter(day__lt=end)
+        for item in (
+            whole.values("product_id", "product__name")
+            .annotate(
+                clicks=Sum("clicks"),
+                orders=Sum("orders"),
+                link_orders=Sum("link_orders"),
+                approved=Sum("approved"),
+                rejected=Sum("rejected"),
+                reversed=Sum("reversed"),
+                total_reward=Sum("reward"),
+            )
+            .order_by()
+        ):
+            add(item)
+    if edges:
+        in_edges = Q()
+        for start, stop in edges:
+            in_edges |= _in_range_q(created_after=start, created_before=stop)
+        for item in (
+            ReferralClick.objects.filter(in_edges, partner=partner)
+            .values("product_id", "product__name")
+            .annotate(clicks=Count("id"))
+            .order_by()
+        ):
+            add(item)
+        for item in (
+            _submitted(partner)
+            .filter(in_edges)
+            .values("product_id", "product__name")
+            .annotate(
+                orders=Count("id"),
+                link_orders=Count("id", filter=Q(channel=Channel.LINK)),
+                approved=Count("id", filter=Q(status=OrderStatus.APPROVED)),
+                rejected=Count("id", filter=Q(status=OrderStatus.REJECTED)),
+                reversed=Count("id", filter=Q(status=OrderStatus.REVERSED)),
+                # A reversed application keeps its reward as a record, but it is not earned.
+                total_reward=Sum("reward", filter=Q(status=OrderStatus.APPROVED)),
+            )
+            .order_by()
+        ):
+            add(item)
+    # A product whose every count cancelled out (a click deleted with its partner's data)
+    # is not shown, as it was not when the rows were counted.
+    counted = ("clicks", "orders", "link_orders", "approved", "rejected", "reversed")
+    per_product = {
+        key: entry
+        for key, entry in per_product.items()
+        if any(entry[name] for name in counted) or entry["total_reward"]
+    }
 
     def funnel(counts: dict) -> dict:
         return {

@@ -40,3 +40,30 @@ def test_existing_applications_get_their_products_bank():
 
     banks = dict(Order.objects.filter(pk__in=made).values_list("pk", "bank_id"))
     assert banks == {made[0]: alpha.pk, made[1]: beta.pk}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_statistics_days_are_filled_from_the_rows_already_there():
+    from orders.models import PartnerProductDay, ReferralClick
+    from orders.tests.factories import OrderFactory, ReferralClickFactory
+
+    product, partner = ProductFactory(), UserFactory()
+    OrderFactory(partner=partner, product=product, status="approved")
+    OrderFactory(partner=partner, product=product, status="rejected", channel="partner")
+    ReferralClickFactory.create_batch(3, partner=partner, product=product)
+    executor = MigrationExecutor(connection)
+    executor.migrate([("orders", "0004_bank_and_list_indexes")])  # no table, no triggers
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    day = PartnerProductDay.objects.get(partner=partner, product=product)
+    assert (day.clicks, day.orders, day.link_orders, day.approved, day.rejected) == (
+        3,
+        2,
+        1,
+        1,
+        0 + 1,
+    )
+    assert day.reward == Order.objects.get(status="approved").reward
+    assert ReferralClick.objects.count() == 3
