@@ -5,49 +5,16 @@ With nothing set the project runs on an SQLite file for a quick try-out; product
 (see `.env.example`, which lists every variable read here).
 """
 
-import os
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
+from config.env import env, env_bool, env_decimal, env_int, env_list
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 load_dotenv(BASE_DIR / ".env")
-
-
-def env(name: str, default: str = "") -> str:
-    """The variable's value; an empty one (`NAME=` in a .env file) counts as unset."""
-    return os.environ.get(name) or default
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "")
-    try:
-        return int(value) if value.strip() else default
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be a whole number, got {value!r}") from exc
-
-
-def env_decimal(name: str, default: str) -> Decimal:
-    value = env(name, default)
-    try:
-        return Decimal(value.strip())
-    except InvalidOperation as exc:
-        raise ImproperlyConfigured(f"{name} must be a decimal number, got {value!r}") from exc
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in env(name, default).split(",") if item.strip()]
-
 
 DEBUG = env_bool("DEBUG")
 SECRET_KEY = env("SECRET_KEY")
