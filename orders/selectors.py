@@ -22,6 +22,8 @@ from orders.models import (
 PROFILE_SUCCESS_ORDERS_LIMIT = 50
 ZERO = Decimal("0.00")
 ONE_DAY = timedelta(days=1)
+# The funnel's counts, per product and in total (`total_reward` is summed beside them).
+FUNNEL_COUNTS = ("clicks", "orders", "link_orders", "approved", "rejected", "reversed")
 
 
 def money(value: Decimal | None) -> str:
@@ -159,21 +161,14 @@ def partner_stats(*, partner, created_after=None, created_before=None) -> dict:
     def row(product_id: int, name: str) -> dict:
         return per_product.setdefault(
             product_id,
-            {
-                "product": {"id": product_id, "name": name},
-                "clicks": 0,
-                "orders": 0,
-                "link_orders": 0,
-                "approved": 0,
-                "rejected": 0,
-                "reversed": 0,
-                "total_reward": ZERO,
-            },
+            {"product": {"id": product_id, "name": name}}
+            | dict.fromkeys(FUNNEL_COUNTS, 0)
+            | {"total_reward": ZERO},
         )
 
     def add(item: dict) -> None:
         entry = row(item["product_id"], item["product__name"])
-        for key in ("clicks", "orders", "link_orders", "approved", "rejected", "reversed"):
+        for key in FUNNEL_COUNTS:
             entry[key] += item.get(key) or 0
         entry["total_reward"] += item.get("total_reward") or ZERO
 
@@ -230,11 +225,10 @@ def partner_stats(*, partner, created_after=None, created_before=None) -> dict:
             add(item)
     # A product whose every count cancelled out (a click deleted with its partner's data)
     # is not shown, as it was not when the rows were counted.
-    counted = ("clicks", "orders", "link_orders", "approved", "rejected", "reversed")
     per_product = {
         key: entry
         for key, entry in per_product.items()
-        if any(entry[name] for name in counted) or entry["total_reward"]
+        if any(entry[name] for name in FUNNEL_COUNTS) or entry["total_reward"]
     }
 
     def funnel(counts: dict) -> dict:
@@ -256,15 +250,7 @@ def partner_stats(*, partner, created_after=None, created_before=None) -> dict:
     )
     totals = {
         key: sum((entry[key] for entry in products), ZERO if key == "total_reward" else 0)
-        for key in (
-            "clicks",
-            "orders",
-            "link_orders",
-            "approved",
-            "rejected",
-            "reversed",
-            "total_reward",
-        )
+        for key in (*FUNNEL_COUNTS, "total_reward")
     }
     return {
         **funnel(totals),

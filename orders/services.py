@@ -97,7 +97,9 @@ def referral_link_visit(*, username: str, product_id: int, count_click: bool = T
 
 
 def _refuse_own_contact(*, partner, phone: str, email: str) -> None:
-    """The rule `orders_with_own_contact` flags in the admin, for one application."""
+    """The rule of `selectors.own_contact_condition` (the admin's flag), for one application
+    that does not exist yet: compared here in Python, so that applying costs no query more
+    (`str.lower()` and SQL's LOWER can differ for a few letters, such as the long s)."""
     if partner.phone and phone == partner.phone:
         raise OwnLinkApplicationError(field="phone", what=_("phone"))
     if partner.email and email and email.lower() == partner.email.lower():
