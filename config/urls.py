@@ -25,6 +25,7 @@ api_patterns = [
         include((order_urls.urlpatterns + payout_urls.decision_urlpatterns, order_urls.app_name)),
     ),
     path("", include("payouts.urls")),
+    path("", include("webhooks.urls")),
     path("", include("partners.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script to allow.

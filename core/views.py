@@ -2,13 +2,14 @@
 
 import logging
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
-from core import ratelimit
+from core import ratelimit, tasks
 from core.errors import SharedStoreUnavailable
 
 logger = logging.getLogger(__name__)
@@ -16,7 +17,8 @@ logger = logging.getLogger(__name__)
 
 @require_safe
 def health(request):
-    """`{"status": "ok", "database": "ok", "cache": "ok"}`, or 503 naming what is down.
+    """`{"status": "ok", "database": "ok", "cache": "ok", "broker": "ok"}`, or 503 naming what
+    is down; `broker` only when `CELERY_BROKER_URL` is set (without it tasks run in-process).
 
     `cache` is the shared store of the throttles' counters (Redis, or the database's rows when
     no `REDIS_URL` is set): without it every throttled endpoint answers 503, so the service is
@@ -35,6 +37,13 @@ def health(request):
     except (SharedStoreUnavailable, DatabaseError):
         logger.warning("Health check: shared store (cache) unavailable")
         body["cache"] = "unavailable"
+    if settings.CELERY_BROKER_URL:
+        body["broker"] = "ok"
+        try:
+            tasks.broker_ping()
+        except Exception:
+            logger.warning("Health check: broker unavailable")
+            body["broker"] = "unavailable"
     if "unavailable" in body.values():
         body["status"] = "error"
         response = JsonResponse(body, status=503)

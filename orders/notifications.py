@@ -1,28 +1,18 @@
 """E-mails about applications: to the client when it is received, to the partner when decided.
 
-Each is sent only after the transaction that caused it commits (a rolled-back submission or
-decision sends nothing), and a failing mail server never fails the request: the error is
-logged and the application stands.
+Each is written here, in the language of the request, and sent by a background task
+(`core.tasks.send_email`) once the transaction that caused it commits: a rolled-back
+submission or decision sends nothing, and a slow or failing mail server never delays or fails
+the request (the task logs the failure; the application stands).
 """
 
-import logging
-
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-logger = logging.getLogger(__name__)
+from core.tasks import run_after_commit, send_email
 
 
-def _send_after_commit(*, to: str, subject: str, body: str, what: str) -> None:
-    def send() -> None:
-        try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=False)
-        except Exception:
-            logger.exception("Could not send the %s e-mail", what)
-
-    transaction.on_commit(send)
+def _send_after_commit(*, to: str, subject: str, body: str) -> None:
+    run_after_commit(send_email, to, str(subject), str(body))
 
 
 def client_application_received(*, order, product) -> None:
@@ -37,7 +27,6 @@ def client_application_received(*, order, product) -> None:
             "and sent to the bank. The bank will contact you with its decision.\n"
         )
         % names,
-        what="application received",
     )
 
 
@@ -59,5 +48,4 @@ def partner_application_decided(*, order) -> None:
             f"Hello {order.partner.username},\n\n"
             f"the application #{order.pk} for {order.product.name} was {outcome}.\n"
         ),
-        what="application decided",
     )

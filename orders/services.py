@@ -22,7 +22,7 @@ from accounts.selectors import partner_active_by_username
 from catalog.selectors import products_available_to
 from core.errors import NotFoundError
 from core.lookups import same_text
-from orders import notifications
+from orders import events, notifications
 from orders.errors import (
     ContradictoryDecisionError,
     DuplicateApplicationError,
@@ -130,6 +130,8 @@ def _submit(order: Order, *, product, source: str, now) -> None:
     order.submitted_at = now
     order.save()
     _record(order, from_status=from_status, source=source, at=now)
+    order.product = product
+    events.application_submitted(order=order)
     notifications.client_application_received(order=order, product=product)
 
 
@@ -331,6 +333,7 @@ def _decide(order: Order, *, target: str | None, source: str, reason: str) -> bo
         order.reward = reward_for(income=order.income, percent=order.percent_user)
     order.save(update_fields=["status", "decided_at", "reward", "updated_at"])
     _record(order, from_status=current, source=source, reason=reason, at=now)
+    events.application_decided(order=order)
     if target in FINAL_STATUSES:
         notifications.partner_application_decided(order=order)
     return True
@@ -340,7 +343,7 @@ def _lock_submitted_order(*, order_id: int, bank=None) -> Order:
     """The submitted application, row locked; of `bank` when given. 404 otherwise (drafts too)."""
     orders = (
         Order.objects.select_for_update(of=("self",))
-        .select_related("partner", "product")
+        .select_related("partner", "product__bank")
         .exclude(status=OrderStatus.DRAFT)
     )
     if bank is not None:

@@ -159,6 +159,13 @@ class Commission(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} {self.amount} of application #{self.order_id}"
 
+    def status_at(self, now) -> str:
+        """The status the API shows at `now`: the Python twin of
+        `CommissionQuerySet.with_current_status`, for a row already in hand."""
+        if self.status == CommissionStatus.PENDING and self.available_at <= now:
+            return CommissionStatus.AVAILABLE
+        return self.status
+
 
 class PayoutStatus(models.TextChoices):
     REQUESTED = "requested", _("requested")

@@ -20,6 +20,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from core.errors import NotFoundError
+from payouts import events
 from payouts.errors import (
     PayoutAlreadyRequestedError,
     PayoutBelowMinimumError,
@@ -96,7 +97,9 @@ def commissions_create_for_approval(*, order) -> list[Commission]:
         for partner, kind, amount in entries
         if amount > 0
     ]
-    return Commission.objects.bulk_create(commissions)
+    created = Commission.objects.bulk_create(commissions)
+    events.commissions_created(commissions=created)
+    return created
 
 
 def commissions_reverse_for_order(*, order) -> None:
@@ -129,7 +132,7 @@ def commissions_reverse_for_order(*, order) -> None:
     paid = Commission.objects.filter(order=order, status=CommissionStatus.PAID).exclude(
         kind=CommissionKind.CLAWBACK
     )
-    Commission.objects.bulk_create(
+    clawbacks = Commission.objects.bulk_create(
         Commission(
             order=order,
             partner_id=commission.partner_id,
@@ -142,6 +145,7 @@ def commissions_reverse_for_order(*, order) -> None:
         )
         for commission in paid
     )
+    events.commissions_created(commissions=clawbacks)
 
 
 # --- Payouts --------------------------------------------------------------------------------
@@ -202,6 +206,7 @@ def payout_request(*, partner) -> Payout:
             if payout.amount < minimum:
                 raise PayoutBelowMinimumError(minimum)
             payout.save(update_fields=["amount", "commissions_count"])
+            events.payout_requested(payout=payout)
     except IntegrityError as exc:
         # Another request of the same partner won the partial unique index.
         raise PayoutAlreadyRequestedError() from exc
@@ -259,4 +264,5 @@ def payout_mark_paid(*, payout_id: int, admin, reference: str = "") -> Payout:
         payout.decided_by = admin
         payout.reference = reference
         payout.save(update_fields=["status", "decided_at", "decided_by", "reference"])
+        events.payout_paid(payout=payout)
     return payout

@@ -18,6 +18,8 @@ from catalog.importing.validation import catalog_validate
 from catalog.models import Bank, Category, Product
 from catalog.services import bank_get_or_create
 from core.errors import ConflictError
+from core.models import EventAudience
+from core.outbox import NewEvent, event_record
 
 _PRODUCT_UPDATE_FIELDS = [
     "name",
@@ -170,12 +172,21 @@ def catalog_import(
             chunk = to_deactivate[start : start + _DEACTIVATE_CHUNK]
             Product.objects.filter(pk__in=chunk).update(is_active=False, updated_at=now)
 
-    return ImportSummary(
-        bank=bank,
-        bank_created=bank_created,
-        categories_created=categories_created,
-        categories_updated=categories_updated,
-        products_created=len(to_create),
-        products_updated=len(to_update),
-        products_deactivated=len(to_deactivate),
-    )
+        summary = ImportSummary(
+            bank=bank,
+            bank_created=bank_created,
+            categories_created=categories_created,
+            categories_updated=categories_updated,
+            products_created=len(to_create),
+            products_updated=len(to_update),
+            products_deactivated=len(to_deactivate),
+        )
+        event_record(
+            NewEvent(
+                type="catalog.imported",
+                audience=EventAudience.BANK,
+                owner_id=bank.pk,
+                data={"bank": {"id": bank.pk, "name": bank.name}, **summary.as_dict()},
+            )
+        )
+    return summary

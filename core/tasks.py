@@ -1,0 +1,116 @@
+"""Background work: how a request hands a task on, and the e-mail task.
+
+Nothing slow runs inside a request (SPEC §7, §11): e-mails and webhook deliveries are Celery
+tasks, handed on only once the transaction that asked for them commits (a rolled-back change
+sends nothing). Where they run is `TASKS_MODE`:
+
+- `celery` (`CELERY_BROKER_URL` set): published to the broker for `celery -A config worker`.
+  A broker that is down costs the request one failed publish, logged, never an error: the
+  events' sweep hands on what was not published once the broker is back.
+- `thread` (no broker: `make run`): a small pool of threads in the web process, so the
+  response never waits for them; delayed runs are timers in the same process, and a sweeper
+  thread starts with the first task.
+- `inline`: in the committing thread itself, right after the commit (the tests, which then
+  see the e-mails and deliveries at once).
+"""
+
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import close_old_connections, connection, transaction
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+_sweeper_started = False
+
+
+def _thread_pool() -> ThreadPoolExecutor:
+    global _pool, _sweeper_started
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="tasks")
+        if not _sweeper_started and settings.CELERY_BEAT_SCHEDULE:
+            _sweeper_started = True
+            threading.Thread(target=_sweep_forever, name="tasks-sweeper", daemon=True).start()
+    return _pool
+
+
+def _run_here(task, args: tuple, *, own_thread: bool = True) -> None:
+    """Run a task in this process; in a thread of its own (pool, timer, sweeper) it closes
+    the database connection it opened."""
+    try:
+        task(*args)
+    except Exception:
+        logger.exception("Background task %s failed", task.name)
+    finally:
+        if own_thread:
+            connection.close()
+
+
+def _sweep_forever() -> None:
+    """`thread` mode's stand-in for Celery beat: the periodic tasks, every so often."""
+    import time
+
+    while True:
+        time.sleep(settings.WEBHOOK_SWEEP_SECONDS)
+        for entry in settings.CELERY_BEAT_SCHEDULE.values():
+            close_old_connections()
+            _run_here(import_string(entry["task"]), ())
+
+
+def run(task, *args, countdown: float | None = None) -> None:
+    """Run `task(*args)` in the background now (or after `countdown` seconds): not inside a
+    transaction; see `run_after_commit` for work a change asks for."""
+    mode = settings.TASKS_MODE
+    if mode == "celery":
+        try:
+            task.apply_async(args=args, countdown=countdown)
+        except Exception:
+            logger.exception("Could not hand %s to the broker; the sweep will retry", task.name)
+    elif mode == "thread":
+        if countdown:
+            timer = threading.Timer(countdown, _thread_pool().submit, (_run_here, task, args))
+            timer.daemon = True
+            timer.start()
+        else:
+            _thread_pool().submit(_run_here, task, args)
+    elif not countdown:
+        # inline: delayed runs are left to the sweep, which the tests call themselves.
+        _run_here(task, args, own_thread=False)
+
+
+def run_after_commit(task, *args) -> None:
+    """Hand `task(*args)` on once the current transaction commits (at once outside one)."""
+    transaction.on_commit(lambda: run(task, *args))
+
+
+def dispatch_events_after_commit(event_ids: list[int]) -> None:
+    """The committed events go to `EVENTS_DISPATCH_TASK` (the webhooks' fan-out)."""
+    task = import_string(settings.EVENTS_DISPATCH_TASK)
+    for event_id in event_ids:
+        run_after_commit(task, event_id)
+
+
+@shared_task(name="core.tasks.send_email", soft_time_limit=60, time_limit=90)
+def send_email(to: str, subject: str, body: str) -> None:
+    """One e-mail, over `EMAIL_*` with `EMAIL_TIMEOUT`. A failure is logged; nothing is retried
+    (an application's e-mails are a courtesy: its state is in the API and the webhooks)."""
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=False)
+    except Exception:
+        logger.exception("Could not send the e-mail %r", subject)
+
+
+def broker_ping() -> None:
+    """Raise when the configured broker does not answer within two seconds."""
+    from kombu import Connection
+
+    with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)

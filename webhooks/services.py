@@ -1,0 +1,244 @@
+"""Writes of the webhooks: subscriptions, and the delivery of each event, at least once.
+
+An event's way out: `event_fan_out` (run after its commit, or by the sweep) creates one
+`Delivery` per endpoint of its owner subscribed to its type and marks the event dispatched;
+`delivery_attempt` claims a due delivery, POSTs it (Standard Webhooks headers, signed with the
+endpoint's secret) and records the attempt, scheduling the next one on `WEBHOOK_RETRY_SCHEDULE`
+(with jitter) until a 2xx, or marking it failed after the last. `deliveries_sweep` hands on
+what a crash, a lost task or a long delay left behind.
+"""
+
+import json
+import logging
+import random
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core.models import Event, EventAudience
+from core.outbox import EVENT_TYPES
+from webhooks import signing, transport
+from webhooks.models import Delivery, DeliveryAttempt, DeliveryStatus, Endpoint
+
+logger = logging.getLogger(__name__)
+
+#: How long an attempt holds its claim: past the receiver's timeout, so only a worker that
+#: died mid-attempt lets it go (to the sweep).
+CLAIM_SECONDS = 120
+SWEEP_BATCH = 500
+
+
+# --- Subscriptions --------------------------------------------------------------------------
+
+
+def _owner_filter(*, audience: str, owner) -> dict:
+    return {"bank": owner} if audience == EventAudience.BANK else {"partner": owner}
+
+
+def endpoint_put(*, audience: str, owner, url: str, events: list[str] | None):
+    """Subscribe `owner` (a bank or a partner), or change its subscription.
+
+    Returns the endpoint and its secret when it was created now (the one moment it is shown);
+    None for an existing endpoint, whose secret stays. Without `events`, every event type of
+    the owner's kind.
+    """
+    events = list(events) if events is not None else list(EVENT_TYPES[audience])
+    owner_filter = _owner_filter(audience=audience, owner=owner)
+    with transaction.atomic():
+        endpoint = Endpoint.objects.select_for_update().filter(**owner_filter).first()
+        if endpoint is not None:
+            endpoint.url = url
+            endpoint.events = events
+            endpoint.save(update_fields=["url", "events", "updated_at"])
+            return endpoint, None
+        secret = signing.secret_new()
+        try:
+            with transaction.atomic():
+                endpoint = Endpoint.objects.create(
+                    **owner_filter,
+                    url=url,
+                    events=events,
+                    secret_encrypted=signing.secret_encrypt(secret),
+                )
+        except IntegrityError:
+            # A simultaneous PUT created it first: this one updates it.
+            endpoint = Endpoint.objects.select_for_update().get(**owner_filter)
+            endpoint.url = url
+            endpoint.events = events
+            endpoint.save(update_fields=["url", "events", "updated_at"])
+            return endpoint, None
+    return endpoint, secret
+
+
+def endpoint_rotate_secret(*, endpoint: Endpoint) -> str:
+    """A new secret, used from the next attempt on; the old one stops signing at once."""
+    secret = signing.secret_new()
+    endpoint.secret_encrypted = signing.secret_encrypt(secret)
+    endpoint.save(update_fields=["secret_encrypted", "updated_at"])
+    return secret
+
+
+def endpoint_delete(*, endpoint: Endpoint) -> None:
+    """Unsubscribe: the endpoint goes, with its pending deliveries and their log."""
+    endpoint.delete()
+
+
+# --- Delivery -------------------------------------------------------------------------------
+
+
+def event_fan_out(*, event_id: int) -> list[int]:
+    """The event's deliveries, created once (their unique constraint), and its dispatch mark.
+
+    Returns the ids of the deliveries now due, for the caller to attempt.
+    """
+    event = Event.objects.filter(pk=event_id).first()
+    if event is None:
+        return []
+    owner_field = "bank_id" if event.audience == EventAudience.BANK else "partner_id"
+    endpoints = [
+        endpoint
+        for endpoint in Endpoint.objects.filter(**{owner_field: event.owner_id})
+        if event.type in endpoint.events
+    ]
+    now = timezone.now()
+    with transaction.atomic():
+        Delivery.objects.bulk_create(
+            [
+                Delivery(event=event, endpoint=endpoint, next_attempt_at=now, created_at=now)
+                for endpoint in endpoints
+            ],
+            ignore_conflicts=True,
+        )
+        Event.objects.filter(pk=event.pk, dispatched_at__isnull=True).update(dispatched_at=now)
+    return list(
+        Delivery.objects.filter(
+            event=event, status=DeliveryStatus.PENDING, next_attempt_at__lte=now
+        ).values_list("pk", flat=True)
+    )
+
+
+def _claim(delivery_id: int, *, now) -> bool:
+    """Take a due delivery for one attempt (an atomic conditional update)."""
+    return bool(
+        Delivery.objects.filter(
+            pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now
+        ).update(next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS))
+    )
+
+
+def message_body(event: Event) -> str:
+    """The Standard Webhooks payload: `{"type", "timestamp", "data"}`."""
+    return json.dumps(
+        {"type": event.type, "timestamp": event.created_at.isoformat(), "data": event.data},
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+
+
+def retry_delay(attempts: int, schedule: list[int]) -> float | None:
+    """Seconds until the attempt after `attempts` failed ones (+-10 % jitter); None after the
+    last of the schedule."""
+    if attempts > len(schedule):
+        return None
+    base = schedule[attempts - 1]
+    return base * random.uniform(0.9, 1.1)  # noqa: S311 (jitter, not a secret)
+
+
+def delivery_attempt(*, delivery_id: int, schedule: list[int]) -> float | None:
+    """One attempt of a due delivery, if this caller wins its claim.
+
+    Returns the seconds until the next attempt when one was scheduled, else None.
+    """
+    now = timezone.now()
+    if not _claim(delivery_id, now=now):
+        return None
+    delivery = Delivery.objects.select_related("event", "endpoint").get(pk=delivery_id)
+    event, endpoint = delivery.event, delivery.endpoint
+    body = message_body(event)
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "referral-platform-webhooks/1",
+        **signing.signature_headers(
+            secret=signing.secret_decrypt(endpoint.secret_encrypted),
+            msg_id=event.webhook_id,
+            timestamp=timezone.now(),
+            body=body,
+        ),
+    }
+    outcome = transport.post(endpoint.url, body=body.encode(), headers=headers)
+    finished = timezone.now()
+    delivery.attempts += 1
+    delivery.last_status_code = outcome.status_code
+    delivery.last_error = outcome.error
+    delay = None
+    if outcome.delivered:
+        delivery.status = DeliveryStatus.SUCCEEDED
+        delivery.delivered_at = finished
+        delivery.next_attempt_at = None
+    else:
+        delay = retry_delay(delivery.attempts, schedule)
+        if delay is None:
+            delivery.status = DeliveryStatus.FAILED
+            delivery.next_attempt_at = None
+        else:
+            delivery.next_attempt_at = finished + timedelta(seconds=delay)
+    with transaction.atomic():
+        delivery.save(
+            update_fields=[
+                "status",
+                "attempts",
+                "next_attempt_at",
+                "last_status_code",
+                "last_error",
+                "delivered_at",
+            ]
+        )
+        DeliveryAttempt.objects.create(
+            delivery=delivery,
+            endpoint=endpoint,
+            number=delivery.attempts,
+            status_code=outcome.status_code,
+            error=outcome.error,
+            attempted_at=now,
+            duration_ms=outcome.duration_ms,
+            delivered_at=delivery.delivered_at,
+            next_attempt_at=delivery.next_attempt_at,
+        )
+    if not outcome.delivered:
+        logger.info(
+            "Webhook %s to endpoint #%s: attempt %s failed (%s)",
+            event.webhook_id,
+            endpoint.pk,
+            delivery.attempts,
+            outcome.error,
+        )
+    return delay
+
+
+def deliveries_due(*, now=None) -> tuple[list[int], list[int]]:
+    """What the sweep hands on: events never dispatched (older than one sweep period, so as
+    not to race their own hand-over), and deliveries whose next attempt is due."""
+    now = now or timezone.now()
+    events = list(
+        Event.objects.filter(
+            dispatched_at__isnull=True,
+            created_at__lte=now - timedelta(seconds=settings.WEBHOOK_SWEEP_SECONDS),
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    deliveries = list(
+        Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    return events, deliveries
+
+
+def delivery_redeliver(*, delivery: Delivery) -> None:
+    """An admin sends it again now, with a fresh retry schedule (the log keeps the past)."""
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=timezone.now()
+    )

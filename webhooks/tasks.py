@@ -1,0 +1,46 @@
+"""The webhooks' Celery tasks (`core.tasks` says where they run).
+
+Short retry delays (up to ten minutes) are handed to the broker as countdowns; longer ones
+wait in the database for the sweep, which also runs the short ones a lost task left behind
+(a broker's visibility timeout makes hours-long countdowns unreliable). An attempt's claim makes
+a delivery handed on twice still go once.
+"""
+
+from celery import shared_task
+from django.conf import settings
+
+from core.tasks import run
+from webhooks import services
+
+#: Delays up to this many seconds are countdowns; longer ones wait for the sweep.
+COUNTDOWN_LIMIT = 600
+
+
+def _attempt(delivery_id: int) -> None:
+    delay = services.delivery_attempt(
+        delivery_id=delivery_id, schedule=settings.WEBHOOK_RETRY_SCHEDULE
+    )
+    if delay is not None and delay <= COUNTDOWN_LIMIT:
+        run(delivery_attempt, delivery_id, countdown=delay)
+
+
+@shared_task(name="webhooks.tasks.event_fan_out", soft_time_limit=120, time_limit=150)
+def event_fan_out(event_id: int) -> None:
+    """A committed event: its deliveries created, and each attempted at once."""
+    for delivery_id in services.event_fan_out(event_id=event_id):
+        _attempt(delivery_id)
+
+
+@shared_task(name="webhooks.tasks.delivery_attempt", soft_time_limit=60, time_limit=90)
+def delivery_attempt(delivery_id: int) -> None:
+    _attempt(delivery_id)
+
+
+@shared_task(name="webhooks.tasks.sweep", soft_time_limit=60, time_limit=90)
+def sweep() -> None:
+    """Every `WEBHOOK_SWEEP_SECONDS`: events never handed on, and attempts that are due."""
+    events, deliveries = services.deliveries_due()
+    for event_id in events:
+        run(event_fan_out, event_id)
+    for delivery_id in deliveries:
+        run(delivery_attempt, delivery_id)
