@@ -263,7 +263,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_PUBLISH_RETRY = False  # a broker that is down costs a request no retries
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2}
+# A request publishing to a broker that is down gives up at once (one retry, no waits).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    **{"socket_timeout": 2, "socket_connect_timeout": 2, "max_retries": 1},
+    **{"interval_start": 0, "interval_step": 0.2, "interval_max": 0.2},
+}
 CELERY_TIMEZONE = TIME_ZONE
 # Seconds between sweeps: events never handed out, and retries that are due.
 WEBHOOK_SWEEP_SECONDS = env_int("WEBHOOK_SWEEP_SECONDS", 15)

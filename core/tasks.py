@@ -16,7 +16,7 @@ sends nothing). Where they run is `TASKS_MODE`:
 
 import logging
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 from celery import shared_task
 from django.conf import settings
@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
 _sweeper_started = False
+_running: set[Future] = set()
 
 
 def _thread_pool() -> ThreadPoolExecutor:
@@ -40,6 +41,18 @@ def _thread_pool() -> ThreadPoolExecutor:
             _sweeper_started = True
             threading.Thread(target=_sweep_forever, name="tasks-sweeper", daemon=True).start()
     return _pool
+
+
+def _submit(task, args: tuple) -> None:
+    future = _thread_pool().submit(_run_here, task, args)
+    _running.add(future)
+    future.add_done_callback(_running.discard)
+
+
+def wait_for_threads(timeout: float) -> bool:
+    """`thread` mode: wait until the tasks handed on so far are done (tests, benchmarks)."""
+    _, pending = wait(list(_running), timeout=timeout)
+    return not pending
 
 
 def _run_here(task, args: tuple, *, own_thread: bool = True) -> None:
@@ -76,11 +89,11 @@ def run(task, *args, countdown: float | None = None) -> None:
             logger.exception("Could not hand %s to the broker; the sweep will retry", task.name)
     elif mode == "thread":
         if countdown:
-            timer = threading.Timer(countdown, _thread_pool().submit, (_run_here, task, args))
+            timer = threading.Timer(countdown, _submit, (task, args))
             timer.daemon = True
             timer.start()
         else:
-            _thread_pool().submit(_run_here, task, args)
+            _submit(task, args)
     elif not countdown:
         # inline: delayed runs are left to the sweep, which the tests call themselves.
         _run_here(task, args, own_thread=False)

@@ -1,0 +1,297 @@
+"""Deliveries to a real receiver on loopback: signed per Standard Webhooks, retried with the
+same `webhook-id`, failed after the schedule, never redirected, only to the event's owner.
+
+The tasks run inline (test settings): right after the commit, in the test's own thread; the
+receiver answers from a thread of its own. `WEBHOOK_ALLOW_PRIVATE` lets it be on 127.0.0.1.
+"""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+from standardwebhooks import Webhook
+
+from catalog.tests.factories import ProductFactory
+from core.models import Event, EventAudience
+from orders.tests.helpers import form, link
+from referrals.tests.factories import PartnerFactory
+from tests.receivers import HangingServer, start_receiver
+from webhooks import services, tasks
+from webhooks.models import Delivery, DeliveryAttempt, DeliveryStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _loopback_allowed(settings):
+    settings.WEBHOOK_ALLOW_PRIVATE = True
+    settings.WEBHOOK_RETRY_SCHEDULE = [5, 300, 1800]
+
+
+@pytest.fixture
+def receiver():
+    receiver = start_receiver()
+    yield receiver
+    receiver.server.shutdown()
+
+
+@pytest.fixture
+def product():
+    return ProductFactory()
+
+
+def subscribe_bank(bank, url: str, events=None) -> str:
+    _, secret = services.endpoint_put(
+        audience=EventAudience.BANK, owner=bank, url=url, events=events
+    )
+    return secret
+
+
+def subscribe_partner(partner, url: str, events=None) -> str:
+    _, secret = services.endpoint_put(
+        audience=EventAudience.PARTNER, owner=partner, url=url, events=events
+    )
+    return secret
+
+
+def apply(partner, product, capture, **fields):
+    with capture(execute=True):
+        response = APIClient().post(link(partner.username, product.pk), form(**fields))
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def make_due(delivery_id: int) -> None:
+    """The next attempt's time has come (instead of waiting for it)."""
+    Delivery.objects.filter(pk=delivery_id, status="pending").update(
+        next_attempt_at=timezone.now() - timedelta(seconds=1)
+    )
+
+
+def test_the_bank_receives_a_signed_application_submitted(
+    partner, product, receiver, django_capture_on_commit_callbacks
+):
+    secret = subscribe_bank(product.bank, receiver.url)
+
+    order = apply(partner, product, django_capture_on_commit_callbacks)
+
+    [request] = receiver.requests
+    payload = Webhook(secret).verify(request.body, request.headers)
+    assert payload["type"] == "application.submitted"
+    assert payload["data"]["id"] == order["id"]
+    assert payload["data"]["status"] == "new"
+    assert "reward" not in payload["data"]  # the bank's shape: no partner money
+    event = Event.objects.get(audience=EventAudience.BANK, type="application.submitted")
+    assert request.headers["webhook-id"] == event.webhook_id
+    assert request.headers["Content-Type"] == "application/json"
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts, delivery.last_status_code) == (
+        DeliveryStatus.SUCCEEDED,
+        1,
+        200,
+    )
+    assert delivery.delivered_at is not None
+    event.refresh_from_db()
+    assert event.dispatched_at is not None
+
+
+def test_a_signature_made_with_another_secret_does_not_verify(
+    partner, product, receiver, django_capture_on_commit_callbacks
+):
+    subscribe_bank(product.bank, receiver.url)
+    apply(partner, product, django_capture_on_commit_callbacks)
+
+    [request] = receiver.requests
+    other = services.signing.secret_new()
+    with pytest.raises(Exception, match="signature"):
+        Webhook(other).verify(request.body, request.headers)
+
+
+def test_a_500_is_retried_with_the_same_webhook_id(
+    partner, product, receiver, django_capture_on_commit_callbacks
+):
+    receiver.answers = [500]
+    secret = subscribe_bank(product.bank, receiver.url)
+    apply(partner, product, django_capture_on_commit_callbacks)
+
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("pending", 1, 500)
+    wait = (delivery.next_attempt_at - timezone.now()).total_seconds()
+    assert 4 <= wait <= 5.6  # the schedule's first delay, 5 s, with +-10 % jitter
+
+    make_due(delivery.pk)
+    tasks.sweep()
+
+    first, second = receiver.requests
+    assert first.headers["webhook-id"] == second.headers["webhook-id"]
+    assert Webhook(secret).verify(second.body, second.headers)["type"] == "application.submitted"
+    assert first.body == second.body
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("succeeded", 2, 200)
+    log = list(DeliveryAttempt.objects.order_by("number").values_list("number", "status_code"))
+    assert log == [(1, 500), (2, 200)]
+
+
+def test_a_delivery_fails_after_the_last_attempt_of_the_schedule(
+    partner, product, receiver, settings, django_capture_on_commit_callbacks
+):
+    settings.WEBHOOK_RETRY_SCHEDULE = [5, 5]
+    receiver.default = 503
+    subscribe_bank(product.bank, receiver.url)
+    apply(partner, product, django_capture_on_commit_callbacks)
+    delivery = Delivery.objects.get()
+
+    for _ in range(5):  # more sweeps than the schedule has attempts
+        make_due(delivery.pk)
+        tasks.sweep()
+
+    delivery.refresh_from_db()
+    assert len(receiver.requests) == 3  # the first attempt and one per delay
+    assert (delivery.status, delivery.attempts, delivery.next_attempt_at) == ("failed", 3, None)
+    assert DeliveryAttempt.objects.filter(delivery=delivery).count() == 3
+
+
+def test_a_redirect_is_not_followed(partner, product, django_capture_on_commit_callbacks):
+    target = start_receiver()
+    redirecting = start_receiver(answers=[302], location=target.url)
+    try:
+        subscribe_bank(product.bank, redirecting.url)
+        apply(partner, product, django_capture_on_commit_callbacks)
+    finally:
+        redirecting.server.shutdown()
+        target.server.shutdown()
+
+    assert len(redirecting.requests) == 1
+    assert target.requests == []
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.last_status_code) == ("pending", 302)
+    assert "Redirects are not followed" in delivery.last_error
+
+
+def test_a_receiver_that_never_answers_is_given_up_on_after_the_timeout(
+    partner, product, settings, django_capture_on_commit_callbacks
+):
+    settings.WEBHOOK_TIMEOUT = 1
+    hanging = HangingServer()
+    try:
+        subscribe_bank(product.bank, f"http://127.0.0.1:{hanging.port}/hook")
+        apply(partner, product, django_capture_on_commit_callbacks)
+    finally:
+        hanging.close()
+
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("pending", 1, None)
+    assert "Timeout" in delivery.last_error
+    attempt = DeliveryAttempt.objects.get()
+    assert 900 <= attempt.duration_ms < 5000
+
+
+def test_events_go_only_to_their_own_bank_and_partner(django_capture_on_commit_callbacks):
+    ours, theirs = ProductFactory(), ProductFactory()
+    partner, other_partner = PartnerFactory(), PartnerFactory()
+    bank_receiver, other_bank_receiver = start_receiver(), start_receiver()
+    partner_receiver, other_partner_receiver = start_receiver(), start_receiver()
+    receivers = [bank_receiver, other_bank_receiver, partner_receiver, other_partner_receiver]
+    try:
+        subscribe_bank(ours.bank, bank_receiver.url)
+        subscribe_bank(theirs.bank, other_bank_receiver.url)
+        subscribe_partner(partner, partner_receiver.url)
+        subscribe_partner(other_partner, other_partner_receiver.url)
+
+        order = apply(partner, ours, django_capture_on_commit_callbacks)
+    finally:
+        for receiver in receivers:
+            receiver.server.shutdown()
+
+    assert other_bank_receiver.requests == []
+    assert other_partner_receiver.requests == []
+    [to_bank] = bank_receiver.requests
+    [to_partner] = partner_receiver.requests
+    bank_data = json.loads(to_bank.body)["data"]
+    partner_data = json.loads(to_partner.body)["data"]
+    assert bank_data["id"] == partner_data["id"] == order["id"]
+    assert "channel" in partner_data and "channel" not in bank_data  # each its own API's shape
+    assert to_bank.headers["webhook-id"] != to_partner.headers["webhook-id"]
+
+
+def test_only_the_subscribed_types_are_delivered(
+    partner, product, receiver, django_capture_on_commit_callbacks
+):
+    subscribe_bank(product.bank, receiver.url, events=["application.decided"])
+
+    apply(partner, product, django_capture_on_commit_callbacks)
+
+    assert receiver.requests == []
+    assert not Delivery.objects.exists()
+    assert Event.objects.get(audience=EventAudience.BANK).dispatched_at is not None
+
+
+def test_an_event_whose_hand_over_was_lost_is_delivered_by_the_sweep(
+    partner, product, receiver, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A crash between the commit and the hand-over: the event is committed, not dispatched."""
+    settings.WEBHOOK_SWEEP_SECONDS = 0
+    secret = subscribe_bank(product.bank, receiver.url)
+    monkeypatch.setattr("core.outbox.dispatch_events_after_commit", lambda ids: None)
+
+    order = apply(partner, product, django_capture_on_commit_callbacks)
+    assert receiver.requests == []
+    assert Event.objects.filter(dispatched_at__isnull=True).count() == 2  # bank's and partner's
+
+    tasks.sweep()
+
+    [request] = receiver.requests
+    assert Webhook(secret).verify(request.body, request.headers)["data"]["id"] == order["id"]
+    assert not Event.objects.filter(dispatched_at__isnull=True).exists()
+    tasks.sweep()  # a second sweep sends nothing again
+    assert len(receiver.requests) == 1
+
+
+def test_a_rotated_secret_signs_the_next_attempts(
+    partner, product, receiver, django_capture_on_commit_callbacks
+):
+    receiver.answers = [500]
+    old = subscribe_bank(product.bank, receiver.url)
+    apply(partner, product, django_capture_on_commit_callbacks)
+    delivery = Delivery.objects.select_related("endpoint").get()
+
+    new = services.endpoint_rotate_secret(endpoint=delivery.endpoint)
+    make_due(delivery.pk)
+    tasks.sweep()
+
+    retry = receiver.requests[1]
+    assert Webhook(new).verify(retry.body, retry.headers)
+    with pytest.raises(Exception, match="signature"):
+        Webhook(old).verify(retry.body, retry.headers)
+
+
+def test_a_claimed_delivery_is_not_sent_twice(
+    partner, product, receiver, django_capture_on_commit_callbacks
+):
+    receiver.answers = [500]
+    subscribe_bank(product.bank, receiver.url)
+    apply(partner, product, django_capture_on_commit_callbacks)
+    delivery = Delivery.objects.get()
+    make_due(delivery.pk)
+
+    assert services._claim(delivery.pk, now=timezone.now()) is True  # another worker has it
+    tasks.sweep()
+    tasks.delivery_attempt(delivery.pk)
+
+    assert len(receiver.requests) == 1
+
+
+@pytest.mark.parametrize("attempts", [1, 2, 3])
+def test_retry_delays_follow_the_schedule_with_jitter(attempts):
+    schedule = [5, 300, 1800]
+    delays = [services.retry_delay(attempts, schedule) for _ in range(50)]
+
+    base = schedule[attempts - 1]
+    assert all(0.9 * base <= delay <= 1.1 * base for delay in delays)
+    assert len(set(delays)) > 1
+
+
+def test_there_is_no_retry_after_the_schedule():
+    assert services.retry_delay(4, [5, 300, 1800]) is None
