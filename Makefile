@@ -8,7 +8,7 @@ PORT ?= 8000
 # The address the printed links use (a server bound to 0.0.0.0 answers on 127.0.0.1 too).
 SHOWN_HOST := $(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST))
 
-.PHONY: run test lint format check-deploy schema bench bench-http clean check-port
+.PHONY: run test lint format check-deploy schema bench bench-http bench-events worker clean check-port
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@echo "Installing the pinned requirements into $(VENV) (a minute or two on a fresh machine)..."
@@ -28,6 +28,12 @@ run: check-port $(VENV)/.installed
 	DEBUG=$${DEBUG:-1} $(PY) manage.py createcachetable
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo --base-url http://$(SHOWN_HOST):$(PORT)
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+
+## worker: the Celery worker with its scheduler (the sweep), on CELERY_BROKER_URL
+worker: $(VENV)/.installed
+	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/1)" \
+	"or amqp://guest:guest@127.0.0.1:5672//); without it make run runs the tasks itself."; exit 1; }
+	$(VENV)/bin/celery -A config worker --beat --loglevel=INFO
 
 ## test: the whole test suite (PostgreSQL when DB_ENGINE=postgresql, else SQLite)
 test: $(VENV)/.installed
@@ -61,6 +67,10 @@ bench: $(VENV)/.installed
 bench-http: $(VENV)/.installed
 	command -v wrk >/dev/null || apt-get install -y wrk
 	$(PY) bench/over_http.py $(BENCH_ARGS)
+
+## bench-events: a real worker's event throughput, and an apply with a hanging SMTP server
+bench-events: $(VENV)/.installed
+	$(PY) bench/events.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -13,12 +13,12 @@ import pytest
 from rest_framework.test import APIClient
 
 from catalog.tests.factories import ProductFactory
-from config.celery import app as celery_app
 from core import tasks
 from core.models import Event, EventAudience
 from orders.tests.factories import OrderFactory
 from orders.tests.helpers import form, link
 from referrals.tests.factories import PartnerFactory
+from tests.brokers import using_broker
 from tests.clients import bank_client
 from tests.receivers import HangingServer
 from webhooks import services
@@ -101,16 +101,9 @@ def test_a_hanging_webhook_receiver_delays_no_application(settings, in_threads, 
 
 @pytest.fixture
 def broker_down(settings):
-    """A broker nobody listens on (the Celery app's own configuration, then restored)."""
-    url = "redis://127.0.0.1:1/0"
-    previous = celery_app.conf.broker_url
-    settings.TASKS_MODE = "celery"
-    settings.CELERY_BROKER_URL = url
-    celery_app.conf.broker_url = url
-    celery_app.pool.force_close_all()
-    yield url
-    celery_app.conf.broker_url = previous
-    celery_app.pool.force_close_all()
+    """A broker nobody listens on."""
+    with using_broker(settings, "redis://127.0.0.1:1/0") as url:
+        yield url
 
 
 def test_a_broker_that_is_down_fails_no_application_and_loses_no_event(broker_down, caplog):

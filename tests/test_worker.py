@@ -20,10 +20,10 @@ from rest_framework.test import APIClient
 from standardwebhooks import Webhook
 
 from catalog.tests.factories import ProductFactory
-from config.celery import app as celery_app
 from core.models import Event, EventAudience
 from orders.tests.helpers import form, link
 from referrals.tests.factories import PartnerFactory
+from tests.brokers import using_broker
 from tests.receivers import start_receiver
 from webhooks import services
 from webhooks.models import Delivery, DeliveryAttempt
@@ -56,15 +56,9 @@ def broker(settings):
         pytest.skip(reason)
     url = _redis_url()
     redis.Redis.from_url(url).flushdb()
-    previous = celery_app.conf.broker_url
-    settings.TASKS_MODE = "celery"
-    settings.CELERY_BROKER_URL = url
     settings.WEBHOOK_ALLOW_PRIVATE = True
-    celery_app.conf.broker_url = url
-    celery_app.pool.force_close_all()
-    yield url
-    celery_app.conf.broker_url = previous
-    celery_app.pool.force_close_all()
+    with using_broker(settings, url):
+        yield url
     redis.Redis.from_url(url).flushdb()
 
 

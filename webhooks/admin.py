@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from core.admin import ReadOnlyAdminMixin
 from core.models import Event
-from core.tasks import run
+from core.tasks import run_after_commit
 from webhooks import services, tasks
 from webhooks.models import Delivery, DeliveryAttempt, Endpoint
 
@@ -20,7 +20,7 @@ def _redeliver(modeladmin, request, deliveries) -> None:
     count = 0
     for delivery in deliveries:
         services.delivery_redeliver(delivery=delivery)
-        run(tasks.delivery_attempt, delivery.pk)
+        run_after_commit(tasks.delivery_attempt, delivery.pk)
         count += 1
     modeladmin.message_user(
         request,
@@ -104,10 +104,14 @@ class EndpointAdmin(admin.ModelAdmin):
     list_select_related = ("bank", "partner")
     search_fields = ("url", "bank__name", "partner__username")
     fields = ("bank", "partner", "url", "events", "created_at", "updated_at")
-    readonly_fields = ("bank", "partner", "created_at", "updated_at")
+    readonly_fields = fields
 
+    # Subscriptions are the banks' and partners' own, made through the API's rules (an https
+    # URL, their own event types; their secret shown to them): an admin reads or deletes them.
     def has_add_permission(self, request) -> bool:
-        # Subscriptions are the banks' and partners' own (their secret is shown to them).
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
     @admin.display(description=_("owner"))

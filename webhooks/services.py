@@ -100,7 +100,7 @@ def event_fan_out(*, event_id: int) -> list[int]:
     endpoints = [
         endpoint
         for endpoint in Endpoint.objects.filter(**{owner_field: event.owner_id})
-        if event.type in endpoint.events
+        if isinstance(endpoint.events, list) and event.type in endpoint.events
     ]
     now = timezone.now()
     with transaction.atomic():

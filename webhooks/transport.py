@@ -3,7 +3,8 @@
 The guard runs at every attempt, on the addresses the receiver's name resolves to *then*
 (a name that pointed at a public address when subscribed may point inside later): `https`
 only, and every resolved address must be a public unicast one; loopback, private, shared,
-link-local, multicast, reserved and unspecified ones are refused, IPv4-mapped IPv6 included.
+link-local, site-local, multicast, reserved and unspecified ones are refused, and so is an IPv6
+address that carries an IPv4 one (mapped, 6to4, Teredo) unless that one is public.
 The connection is then made to the address that was checked, not to a second resolution of
 the name (DNS rebinding), with the name kept for the `Host` header, SNI and the certificate
 check. `WEBHOOK_ALLOW_PRIVATE` lifts the address rule and allows `http` (development, tests).
@@ -39,8 +40,12 @@ class Target:
 def address_allowed(address: str) -> bool:
     """A public unicast address (what a receiver on the internet has)."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.teredo or ip.is_site_local:
+            return False
+        embedded = ip.ipv4_mapped or ip.sixtofour  # an IPv4 address inside: judge that one
+        if embedded is not None:
+            ip = embedded
     return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_unspecified)
 
 
@@ -138,9 +143,8 @@ def post(url: str, *, body: bytes, headers: dict) -> Outcome:
     except DeliveryRefused as exc:
         return outcome(None, f"Refused: {exc}")
     default_port = 443 if target.scheme == "https" else 80
-    host_header = target.host if target.port == default_port else f"{target.host}:{target.port}"
-    if ":" in target.host and target.port == default_port:
-        host_header = f"[{target.host}]"
+    host = f"[{target.host}]" if ":" in target.host else target.host  # an IPv6 literal
+    host_header = host if target.port == default_port else f"{host}:{target.port}"
     timeout = urllib3.Timeout(total=settings.WEBHOOK_TIMEOUT)
     pool = _pool(target, timeout)
     try:

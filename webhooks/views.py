@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.api import BankEndpoint
-from core.api import PartnerEndpoint
+from core.api import PartnerEndpoint, ScopedQuerysetMixin
 from core.errors import NotFoundError
 from core.models import EventAudience
 from core.outbox import EVENT_TYPES
@@ -71,7 +71,10 @@ class _RotateView(_Owned, APIView):
         return Response(WebhookSecretSerializer({"secret": secret}).data)
 
 
-class _DeliveriesView(_Owned, generics.ListAPIView):
+class _DeliveriesView(_Owned, ScopedQuerysetMixin, generics.ListAPIView):
+    # After the bank's or partner's base in the concrete views, but before the mixin that base
+    # brings (the method resolution order puts a shared base after every class that has it).
+    model = DeliveryAttempt
     serializer_class = DeliveryAttemptSerializer
 
     def scoped_queryset(self):
@@ -125,7 +128,6 @@ class BankWebhookRotateView(BankEndpoint, _RotateView):
 @extend_schema_view(get=_BANK["deliveries"])
 class BankWebhookDeliveriesView(BankEndpoint, _DeliveriesView):
     audience = EventAudience.BANK
-    model = DeliveryAttempt
 
 
 @extend_schema(tags=["webhooks"])
@@ -145,4 +147,3 @@ class PartnerWebhookRotateView(PartnerEndpoint, _RotateView):
 @extend_schema_view(get=_PARTNER["deliveries"])
 class PartnerWebhookDeliveriesView(PartnerEndpoint, _DeliveriesView):
     audience = EventAudience.PARTNER
-    model = DeliveryAttempt

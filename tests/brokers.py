@@ -1,0 +1,28 @@
+"""Point this process's Celery application at a broker for one test, then back."""
+
+from contextlib import contextmanager
+
+from config.celery import app
+
+
+def _reset_pools() -> None:
+    """Drop the connections and producers made for the previous broker (they are lazy, and
+    made again for the new one at the next publish)."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None
+
+
+@contextmanager
+def using_broker(settings, url: str):
+    previous = app.conf.broker_url
+    settings.TASKS_MODE = "celery"
+    settings.CELERY_BROKER_URL = url
+    app.conf.broker_url = url
+    _reset_pools()
+    try:
+        yield url
+    finally:
+        app.conf.broker_url = previous
+        _reset_pools()
