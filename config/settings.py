@@ -250,42 +250,24 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "noreply@localhost")
 # Seconds before a slow mail server is given up on (by the background task that sends it).
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 
-# --- Background work and webhooks (SPEC section 11; core.tasks, webhooks) ----------------
-# Redis (`redis://...`) or RabbitMQ (`amqp://guest:guest@127.0.0.1:5672//`). Empty: the tasks
-# run in a thread of the web process after the commit, so `make run` stays one command.
+# --- Background work and webhooks (SPEC section 11; core.tasks, webhooks, config/celery.py) -
+# Redis or RabbitMQ; empty: tasks run in a thread of the web process (one-command `make run`).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
-# celery: to the broker's workers; thread: in this process, after the commit; inline: in the
-# committing thread itself (the tests).
+# celery (to the broker's workers), thread (this process, after the commit), inline (tests).
 TASKS_MODE = env("TASKS_MODE") or ("celery" if CELERY_BROKER_URL else "thread")
-CELERY_TASK_IGNORE_RESULT = True
-CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-task leaves it to another
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_PUBLISH_RETRY = False  # a broker that is down costs a request no retries
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A request publishing to a broker that is down gives up at once (one retry, no waits).
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    **{"socket_timeout": 2, "socket_connect_timeout": 2, "max_retries": 1},
-    **{"interval_start": 0, "interval_step": 0.2, "interval_max": 0.2},
-}
 CELERY_TIMEZONE = TIME_ZONE
-# Seconds between sweeps: events never handed out, and retries that are due.
-WEBHOOK_SWEEP_SECONDS = env_int("WEBHOOK_SWEEP_SECONDS", 15)
+WEBHOOK_SWEEP_SECONDS = env_int("WEBHOOK_SWEEP_SECONDS", 15)  # lost hand-overs, due retries
 CELERY_BEAT_SCHEDULE = {
     "webhooks-sweep": {"task": "webhooks.tasks.sweep", "schedule": WEBHOOK_SWEEP_SECONDS}
 }
-# The task each committed event is handed to (by name: core cannot import the app above it).
-EVENTS_DISPATCH_TASK = "webhooks.tasks.event_fan_out"
-# Seconds a receiver has to answer; delays between attempts (Standard Webhooks' schedule),
-# each with +-10 % jitter; after the last one the delivery is failed.
+EVENTS_DISPATCH_TASK = "webhooks.tasks.event_fan_out"  # by name: core is below webhooks
+# A receiver's seconds to answer; the delays between attempts (+-10 % jitter), then failed.
 WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10)
 WEBHOOK_RETRY_SCHEDULE = [
     int(s) for s in env_list("WEBHOOK_RETRY_SCHEDULE", "5,300,1800,7200,18000,36000,36000")
 ]
-# Development and tests only: allow http and loopback/private receivers.
-WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE")
-# Fernet keys (comma-separated, the first encrypts) for the stored signing secrets; empty:
-# one derived from SECRET_KEY. Either way the key is not in the database.
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE")  # development: http, loopback
+# Fernet keys of the stored signing secrets (the first encrypts); empty: from SECRET_KEY.
 WEBHOOK_ENCRYPTION_KEYS = env_list("WEBHOOK_ENCRYPTION_KEYS")
 
 # --- Commissions and payouts (SPEC section 10) ---------------------------------------------
