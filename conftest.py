@@ -1,3 +1,4 @@
+import socket
 import uuid
 
 import pytest
@@ -14,6 +15,21 @@ def _own_rate_limit_counters(settings):
     requests or reads another's cached rows (ids repeat between test databases)."""
     settings.RATELIMIT_KEY_PREFIX = f"rl-test-{uuid.uuid4().hex}"
     settings.CACHE_NAMESPACE = f"c-test-{uuid.uuid4().hex}"
+
+
+@pytest.fixture(autouse=True)
+def _no_webhook_leaves_the_host(monkeypatch):
+    """Deliveries resolve only loopback names and addresses in the tests: a test that
+    subscribes `https://hooks.example.com/` and triggers an event never sends it anywhere (the
+    guard refuses it as unresolvable). Tests of the guard put their own resolver in."""
+    real = socket.getaddrinfo
+
+    def loopback_only(host, *args, **kwargs):
+        if host not in {"127.0.0.1", "::1", "localhost"}:
+            raise socket.gaierror(socket.EAI_NONAME, f"tests resolve no name but loopback: {host}")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr("webhooks.transport.socket.getaddrinfo", loopback_only)
 
 
 @pytest.fixture

@@ -267,6 +267,7 @@ WEBHOOK_RETRY_SCHEDULE = [
     int(s) for s in env_list("WEBHOOK_RETRY_SCHEDULE", "5,300,1800,7200,18000,36000,36000")
 ]
 WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE")  # development: http, loopback
+EVENTS_RETENTION_DAYS = env_int("EVENTS_RETENTION_DAYS", 90)  # then events and their log go
 # Fernet keys of the stored signing secrets (the first encrypts); empty: from SECRET_KEY.
 WEBHOOK_ENCRYPTION_KEYS = env_list("WEBHOOK_ENCRYPTION_KEYS")
 

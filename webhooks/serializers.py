@@ -24,8 +24,22 @@ class _WebhookPutSerializer(serializers.Serializer):
         return [event_type for event_type in self.event_types if event_type in events]
 
 
+class EventTypesField(serializers.ListField):
+    """A list of event types whose errors are one flat list, as every field's are (DRF keys a
+    list's errors by the item's index otherwise, a shape the schema's ValidationError is not)."""
+
+    def run_child_validation(self, data):
+        try:
+            return super().run_child_validation(data)
+        except serializers.ValidationError as exc:
+            detail = exc.detail
+            if isinstance(detail, dict):
+                detail = [message for messages in detail.values() for message in messages]
+            raise serializers.ValidationError(detail) from exc
+
+
 def _events_field(event_types: tuple[str, ...]) -> serializers.ListField:
-    return serializers.ListField(
+    return EventTypesField(
         child=serializers.ChoiceField(choices=event_types),
         required=False,
         min_length=1,

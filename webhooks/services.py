@@ -96,10 +96,13 @@ def event_fan_out(*, event_id: int) -> list[int]:
     event = Event.objects.filter(pk=event_id).first()
     if event is None:
         return []
-    owner_field = "bank_id" if event.audience == EventAudience.BANK else "partner_id"
+    # A deactivated bank or partner receives nothing, as its credentials stop working.
+    owner = "bank" if event.audience == EventAudience.BANK else "partner"
     endpoints = [
         endpoint
-        for endpoint in Endpoint.objects.filter(**{owner_field: event.owner_id})
+        for endpoint in Endpoint.objects.filter(
+            **{f"{owner}_id": event.owner_id, f"{owner}__is_active": True}
+        )
         if isinstance(endpoint.events, list) and event.type in endpoint.events
     ]
     now = timezone.now()
@@ -235,6 +238,29 @@ def deliveries_due(*, now=None) -> tuple[list[int], list[int]]:
         .values_list("pk", flat=True)[:SWEEP_BATCH]
     )
     return events, deliveries
+
+
+def events_purge(*, now=None) -> int:
+    """Forget events older than `EVENTS_RETENTION_DAYS` once nothing of them is pending (their
+    deliveries and attempts go with them), a batch at a time: the outbox does not grow forever.
+    """
+    now = now or timezone.now()
+    old = (
+        Event.objects.filter(
+            dispatched_at__isnull=False,
+            created_at__lt=now - timedelta(days=settings.EVENTS_RETENTION_DAYS),
+        )
+        .exclude(deliveries__status=DeliveryStatus.PENDING)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    ids = list(old)
+    if not ids:
+        return 0
+    DeliveryAttempt.objects.filter(delivery__event_id__in=ids).delete()
+    Delivery.objects.filter(event_id__in=ids).delete()
+    Event.objects.filter(pk__in=ids).delete()
+    return len(ids)
 
 
 def delivery_redeliver(*, delivery: Delivery) -> None:

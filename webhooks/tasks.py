@@ -38,7 +38,9 @@ def delivery_attempt(delivery_id: int) -> None:
 
 @shared_task(name="webhooks.tasks.sweep", soft_time_limit=60, time_limit=90)
 def sweep() -> None:
-    """Every `WEBHOOK_SWEEP_SECONDS`: events never handed on, and attempts that are due."""
+    """Every `WEBHOOK_SWEEP_SECONDS`: events never handed on, attempts that are due, and the
+    events past their retention."""
+    services.events_purge()
     events, deliveries = services.deliveries_due()
     for event_id in events:
         run(event_fan_out, event_id)

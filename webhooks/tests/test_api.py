@@ -640,3 +640,13 @@ def test_an_application_reaches_the_banks_and_the_partners_webhooks_signed(
         Delivery.objects.values_list("event__audience", "status", "attempts", "last_status_code")
     ) == [("bank", "succeeded", 1, 200), ("partner", "succeeded", 1, 200)]
     assert DeliveryAttempt.objects.filter(status_code=200, delivered_at__isnull=False).count() == 2
+
+
+@pytest.mark.parametrize("events", [[{}], ["application.submitted", 5], [["x"]]])
+def test_an_item_of_events_that_is_no_type_is_one_flat_message_list(family, client, events):
+    response = client.put(family.base, {"url": URL, "events": events})
+
+    assert response.status_code == 400
+    messages = response.json()["events"]
+    assert isinstance(messages, list)
+    assert all(isinstance(message, str) for message in messages)

@@ -15,7 +15,9 @@ from standardwebhooks import Webhook
 
 from catalog.tests.factories import ProductFactory
 from core.models import Event, EventAudience
+from orders.tests.factories import OrderFactory
 from orders.tests.helpers import form, link
+from payouts import decisions
 from referrals.tests.factories import PartnerFactory
 from tests.receivers import HangingServer, start_receiver
 from webhooks import services, tasks
@@ -295,3 +297,53 @@ def test_retry_delays_follow_the_schedule_with_jitter(attempts):
 
 def test_there_is_no_retry_after_the_schedule():
     assert services.retry_delay(4, [5, 300, 1800]) is None
+
+
+@pytest.mark.parametrize("who", [EventAudience.BANK, EventAudience.PARTNER])
+def test_a_deactivated_bank_or_partner_receives_nothing(
+    who, partner, product, receiver, django_capture_on_commit_callbacks
+):
+    order = OrderFactory(partner=partner, product=product)
+    owner = product.bank if who == EventAudience.BANK else partner
+    subscribe = subscribe_bank if who == EventAudience.BANK else subscribe_partner
+    subscribe(owner, receiver.url)
+    owner.is_active = False
+    owner.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        decisions.admin_decision_apply(order_id=order.pk, status="rejected")
+
+    assert Event.objects.filter(audience=who, type="application.decided").exists()
+    assert receiver.requests == []
+    assert not Delivery.objects.exists()
+
+
+def test_the_sweep_forgets_events_past_their_retention_but_not_pending_ones(
+    partner, product, receiver, settings, django_capture_on_commit_callbacks
+):
+    settings.EVENTS_RETENTION_DAYS = 30
+    subscribe_bank(product.bank, receiver.url)
+    apply(
+        partner,
+        product,
+        django_capture_on_commit_callbacks,
+        phone="+79990000001",
+        email_client="a@example.com",
+    )
+    receiver.answers = [500]
+    apply(
+        partner,
+        product,
+        django_capture_on_commit_callbacks,
+        phone="+79990000002",
+        email_client="b@example.com",
+    )
+    Event.objects.update(created_at=timezone.now() - timedelta(days=31))
+    pending = Delivery.objects.get(status="pending")
+
+    tasks.sweep()
+
+    # The delivered one's events (bank's and partner's) are gone with their log; the event
+    # still pending stays, with its delivery.
+    assert list(Event.objects.values_list("pk", flat=True)) == [pending.event_id]
+    assert list(Delivery.objects.values_list("pk", flat=True)) == [pending.pk]
