@@ -86,7 +86,8 @@ def run(task, *args, countdown: float | None = None) -> None:
         try:
             task.apply_async(args=args, countdown=countdown)
         except Exception:
-            logger.exception("Could not hand %s to the broker; the sweep will retry", task.name)
+            # Events stay undispatched in the outbox, and the sweep hands them on later.
+            logger.exception("Could not hand %s to the broker", task.name)
     elif mode == "thread":
         if countdown:
             timer = threading.Timer(countdown, _submit, (task, args))
@@ -107,8 +108,12 @@ def run_after_commit(task, *args) -> None:
 def dispatch_events_after_commit(event_ids: list[int]) -> None:
     """The committed events go to `EVENTS_DISPATCH_TASK` (the webhooks' fan-out)."""
     task = import_string(settings.EVENTS_DISPATCH_TASK)
-    for event_id in event_ids:
-        run_after_commit(task, event_id)
+
+    def hand_on() -> None:
+        for event_id in event_ids:
+            run(task, event_id)
+
+    transaction.on_commit(hand_on)
 
 
 @shared_task(name="core.tasks.send_email", soft_time_limit=60, time_limit=90)

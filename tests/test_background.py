@@ -114,7 +114,7 @@ def test_a_broker_that_is_down_fails_no_application_and_loses_no_event(broker_do
     assert response.status_code == 201
     # Both events committed, neither handed on: the sweep will, once the broker is back.
     assert Event.objects.filter(dispatched_at__isnull=True).count() == 2
-    assert "the sweep will retry" in caplog.text
+    assert "Could not hand webhooks.tasks.event_fan_out to the broker" in caplog.text
 
 
 def test_health_reports_a_broker_that_is_down(broker_down):
