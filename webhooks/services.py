@@ -16,6 +16,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from rest_framework import serializers
 
 from core.models import Event, EventAudience
 from core.outbox import EVENT_TYPES
@@ -28,6 +29,7 @@ logger = logging.getLogger(__name__)
 #: died mid-attempt lets it go (to the sweep).
 CLAIM_SECONDS = 120
 SWEEP_BATCH = 500
+_MOMENT = serializers.DateTimeField()  # moments written as the API writes them
 
 
 # --- Subscriptions --------------------------------------------------------------------------
@@ -134,7 +136,11 @@ def _claim(delivery_id: int, *, now) -> bool:
 def message_body(event: Event) -> str:
     """The Standard Webhooks payload: `{"type", "timestamp", "data"}`."""
     return json.dumps(
-        {"type": event.type, "timestamp": event.created_at.isoformat(), "data": event.data},
+        {
+            "type": event.type,
+            "timestamp": _MOMENT.to_representation(event.created_at),
+            "data": event.data,
+        },
         separators=(",", ":"),
         ensure_ascii=False,
     )

@@ -66,8 +66,12 @@ class Command(BaseCommand):
             )
         User = get_user_model()
         # The demo's clients and partner are made up: their notification e-mails go nowhere
-        # (they would otherwise bury the credentials below in the console backend's output).
-        with override_settings(EMAIL_BACKEND=QUIET_EMAIL), transaction.atomic():
+        # (they would otherwise bury the credentials below in the console backend's output),
+        # sent here and now rather than by a background task after this command's settings.
+        with (
+            override_settings(EMAIL_BACKEND=QUIET_EMAIL, TASKS_MODE="inline"),
+            transaction.atomic(),
+        ):
             summary = catalog_import(
                 source=DEMO_CATALOGUE.read_text(encoding="utf-8"), create_bank=True
             )
