@@ -29,7 +29,7 @@ def _no_webhook_leaves_the_host(monkeypatch):
             raise socket.gaierror(socket.EAI_NONAME, f"tests resolve no name but loopback: {host}")
         return real(host, *args, **kwargs)
 
-    monkeypatch.setattr("webhooks.transport.socket.getaddrinfo", loopback_only)
+    monkeypatch.setattr("webhooks.transport.getaddrinfo", loopback_only)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ how many events one Celery worker delivers per second.
    `standardwebhooks`: events per second from the commit to the last verified delivery.
 
 Needs PostgreSQL and Redis (`DB_*`, `REDIS_URL` as for the app): it creates a throwaway test
-database, and uses a Redis database of its own (15) as the broker. `make bench-events`, or
+database, and a queue of its own on `REDIS_URL` as the broker. `make bench-events`, or
 `make bench-events BENCH_ARGS="--events 2000 --concurrency 2"`.
 """
 
@@ -44,8 +44,6 @@ from django.test.utils import (  # noqa: E402
     setup_test_environment,
     teardown_databases,
 )
-
-BROKER_DB = 15
 
 
 def hanging_smtp() -> tuple[socket.socket, list]:
@@ -145,6 +143,8 @@ class Receiver:
 
 
 def bench_worker(count: int, concurrency: int) -> None:
+    import redis
+
     from catalog.tests.factories import BankFactory
     from config.celery import app
     from core.models import EventAudience
@@ -152,10 +152,7 @@ def bench_worker(count: int, concurrency: int) -> None:
     from webhooks import services
     from webhooks.models import Delivery
 
-    broker = settings.REDIS_URL.rsplit("/", 1)[0] + f"/{BROKER_DB}"
-    import redis
-
-    redis.Redis.from_url(broker).flushdb()
+    broker, queue = settings.REDIS_URL, f"bench-events-{os.getpid()}"
     bank = BankFactory()
     _, secret = services.endpoint_put(
         audience=EventAudience.BANK, owner=bank, url="http://127.0.0.1:9/unused", events=None
@@ -169,19 +166,20 @@ def bench_worker(count: int, concurrency: int) -> None:
         "DJANGO_SETTINGS_MODULE": "config.settings_test",
         "DB_NAME": connection.settings_dict["NAME"],
         "CELERY_BROKER_URL": broker,
+        "CELERY_QUEUE": queue,
         "TASKS_MODE": "celery",
         "SECRET_KEY": settings.SECRET_KEY,
         "WEBHOOK_SWEEP_SECONDS": "3600",
     }
     log = Path(tempfile.gettempdir()) / "bench-events-worker.log"
     command = [sys.executable, "-m", "celery", "-A", "config", "worker"]
-    command += [f"--concurrency={concurrency}", "--loglevel=WARNING"]
+    command += [f"--concurrency={concurrency}", f"--queues={queue}", "--loglevel=WARNING"]
     with log.open("w") as out:
         worker = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
     try:
         time.sleep(6)  # the worker's start-up, outside the measured time
         settings.TASKS_MODE = "celery"
-        app.conf.broker_url = broker  # before this process's first publish
+        app.conf.broker_url, app.conf.task_default_queue = broker, queue  # before any publish
         data = {"id": 1, "status": "new", "product": {"id": 1, "name": "Card"}}
         started = time.perf_counter()
         for start in range(0, count, 500):
@@ -200,7 +198,7 @@ def bench_worker(count: int, concurrency: int) -> None:
     finally:
         worker.terminate()
         worker.wait(timeout=30)
-        redis.Redis.from_url(broker).flushdb()
+        redis.Redis.from_url(broker).delete(queue)
         receiver.server.shutdown()
     print(f"\nOne worker (prefork, concurrency {concurrency}) on Redis, {count} events")
     print(f"  recorded and published in   {(published - started) * 1000:8.0f} ms")

@@ -255,6 +255,9 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 # celery (to the broker's workers), thread (this process, after the commit), inline (tests).
 TASKS_MODE = env("TASKS_MODE") or ("celery" if CELERY_BROKER_URL else "thread")
+if TASKS_MODE not in {"celery", "thread", "inline"}:
+    raise ImproperlyConfigured(f"TASKS_MODE must be celery, thread or inline, got {TASKS_MODE!r}")
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "celery")  # one per deployment on a broker
 CELERY_TIMEZONE = TIME_ZONE
 WEBHOOK_SWEEP_SECONDS = env_int("WEBHOOK_SWEEP_SECONDS", 15)  # lost hand-overs, due retries
 CELERY_BEAT_SCHEDULE = {

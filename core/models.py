@@ -36,7 +36,7 @@ class Event(models.Model):
     `data` is the object as the owner's own API shows it, when the event happened. `uid` is the
     `webhook-id` of every delivery of it, retries included, so receivers can deduplicate.
     `dispatched_at` is set once its deliveries are created; the sweep hands on what a crash
-    between the commit and the hand-over left without it.
+    between the commit and the hand-over left without it (`handed_on_at`: when it last did).
     """
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -46,6 +46,7 @@ class Event(models.Model):
     data = models.JSONField()
     created_at = models.DateTimeField(default=timezone.now)
     dispatched_at = models.DateTimeField(null=True, blank=True)
+    handed_on_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("event")
@@ -58,6 +59,7 @@ class Event(models.Model):
                 name="core_event_undispatched",
             ),
             models.Index(fields=["audience", "owner_id", "-created_at"], name="core_event_owner"),
+            models.Index(fields=["created_at"], name="core_event_created"),  # the purge
         ]
 
     def __str__(self) -> str:

@@ -30,17 +30,27 @@ _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
 _sweeper_started = False
 _running: set[Future] = set()
+_timers: set[threading.Timer] = set()
 
 
 def _thread_pool() -> ThreadPoolExecutor:
-    global _pool, _sweeper_started
+    global _pool
     with _pool_lock:
         if _pool is None:
             _pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="tasks")
-        if not _sweeper_started and settings.CELERY_BEAT_SCHEDULE:
-            _sweeper_started = True
-            threading.Thread(target=_sweep_forever, name="tasks-sweeper", daemon=True).start()
+    start_sweeper()
     return _pool
+
+
+def start_sweeper() -> None:
+    """`thread` mode: start this process's stand-in for Celery beat, once. The web process
+    calls it when it starts (config/wsgi.py), so a restart sweeps what the last one left."""
+    global _sweeper_started
+    with _pool_lock:
+        if _sweeper_started or not settings.CELERY_BEAT_SCHEDULE:
+            return
+        _sweeper_started = True
+    threading.Thread(target=_sweep_forever, name="tasks-sweeper", daemon=True).start()
 
 
 def _submit(task, args: tuple) -> None:
@@ -50,9 +60,18 @@ def _submit(task, args: tuple) -> None:
 
 
 def wait_for_threads(timeout: float) -> bool:
-    """`thread` mode: wait until the tasks handed on so far are done (tests, benchmarks)."""
+    """`thread` mode: cancel the delayed runs, and wait until the tasks handed on so far are
+    done (tests, benchmarks)."""
+    for timer in list(_timers):
+        timer.cancel()
+    _timers.clear()
     _, pending = wait(list(_running), timeout=timeout)
     return not pending
+
+
+def _fire(timer_box: list, task, args: tuple) -> None:
+    _timers.discard(timer_box[0])
+    _submit(task, args)
 
 
 def _run_here(task, args: tuple, *, own_thread: bool = True) -> None:
@@ -90,8 +109,11 @@ def run(task, *args, countdown: float | None = None) -> None:
             logger.exception("Could not hand %s to the broker", task.name)
     elif mode == "thread":
         if countdown:
-            timer = threading.Timer(countdown, _submit, (task, args))
+            box: list = []
+            timer = threading.Timer(countdown, _fire, (box, task, args))
+            box.append(timer)
             timer.daemon = True
+            _timers.add(timer)
             timer.start()
         else:
             _submit(task, args)

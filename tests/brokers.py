@@ -15,14 +15,14 @@ def _reset_pools() -> None:
 
 
 @contextmanager
-def using_broker(settings, url: str):
-    previous = app.conf.broker_url
+def using_broker(settings, url: str, *, queue: str = "celery"):
+    previous = app.conf.broker_url, app.conf.task_default_queue
     settings.TASKS_MODE = "celery"
     settings.CELERY_BROKER_URL = url
-    app.conf.broker_url = url
+    app.conf.broker_url, app.conf.task_default_queue = url, queue
     _reset_pools()
     try:
         yield url
     finally:
-        app.conf.broker_url = previous
+        app.conf.broker_url, app.conf.task_default_queue = previous
         _reset_pools()

@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -29,11 +30,6 @@ from webhooks import services
 from webhooks.models import Delivery, DeliveryAttempt
 
 ROOT = Path(__file__).resolve().parent.parent
-BROKER_DB = 11  # a Redis database of its own, emptied before and after
-
-
-def _redis_url() -> str:
-    return django_settings.REDIS_URL.rsplit("/", 1)[0] + f"/{BROKER_DB}"
 
 
 def _unavailable_reason() -> str | None:
@@ -54,22 +50,26 @@ def broker(settings):
         if os.environ.get("CI"):
             pytest.fail(f"CI must run the worker test: {reason}")
         pytest.skip(reason)
-    url = _redis_url()
-    redis.Redis.from_url(url).flushdb()
+    # The run's own Redis database, and a queue of this test's own: nothing else on the
+    # broker is read or removed, and no other worker takes these tasks.
+    url = django_settings.REDIS_URL
+    queue = f"test-worker-{uuid.uuid4().hex}"
     settings.WEBHOOK_ALLOW_PRIVATE = True
-    with using_broker(settings, url):
-        yield url
-    redis.Redis.from_url(url).flushdb()
+    with using_broker(settings, url, queue=queue):
+        yield url, queue
+    redis.Redis.from_url(url).delete(queue)
 
 
 @pytest.fixture
 def worker(broker, tmp_path):
     """`celery -A config worker --beat` on the broker and this test's database."""
+    url, queue = broker
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings_test",
         "DB_NAME": connection.settings_dict["NAME"],
-        "CELERY_BROKER_URL": broker,
+        "CELERY_BROKER_URL": url,
+        "CELERY_QUEUE": queue,
         "TASKS_MODE": "celery",
         "WEBHOOK_ALLOW_PRIVATE": "1",
         "WEBHOOK_RETRY_SCHEDULE": "1,1,1",
@@ -86,6 +86,7 @@ def worker(broker, tmp_path):
         "worker",
         "--beat",
         "--pool=solo",
+        f"--queues={queue}",
         "--loglevel=INFO",
         f"--schedule={tmp_path / 'beat-schedule'}",
     ]

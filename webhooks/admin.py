@@ -30,6 +30,13 @@ def _redeliver(modeladmin, request, deliveries) -> None:
     )
 
 
+class RedeliverPermissionMixin:
+    """Sending again takes the right to change deliveries, not only to see them."""
+
+    def has_redeliver_permission(self, request) -> bool:
+        return request.user.has_perm("webhooks.change_delivery")
+
+
 class AttemptInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = DeliveryAttempt
     fields = ("number", "attempted_at", "status_code", "error", "duration_ms", "next_attempt_at")
@@ -47,7 +54,7 @@ class DeliveryInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class EventAdmin(RedeliverPermissionMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("id", "type", "audience", "owner_id", "created_at", "dispatched_at")
     list_filter = ("type", "audience")
     search_fields = ("type",)
@@ -56,13 +63,15 @@ class EventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     inlines = [DeliveryInline]
     actions = ["redeliver"]
 
-    @admin.action(description=_("Redeliver to every endpoint it went to"))
+    @admin.action(
+        description=_("Redeliver to every endpoint it went to"), permissions=["redeliver"]
+    )
     def redeliver(self, request, queryset):
         _redeliver(self, request, Delivery.objects.filter(event__in=queryset))
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class DeliveryAdmin(RedeliverPermissionMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "id",
         "event_type",
@@ -93,7 +102,7 @@ class DeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def event_type(self, delivery: Delivery) -> str:
         return delivery.event.type
 
-    @admin.action(description=_("Redeliver now"))
+    @admin.action(description=_("Redeliver now"), permissions=["redeliver"])
     def redeliver(self, request, queryset):
         _redeliver(self, request, queryset)
 

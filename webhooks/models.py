@@ -47,6 +47,9 @@ class Endpoint(models.Model):
     def __str__(self) -> str:
         return f"{self.owner} -> {self.url}"
 
+    def receives(self, event_type: str) -> bool:
+        return isinstance(self.events, list) and event_type in self.events
+
     @property
     def owner(self):
         return self.bank if self.bank_id else self.partner
@@ -62,8 +65,11 @@ class Delivery(models.Model):
     """One event on its way to one endpoint: at least once, on the retry schedule.
 
     `next_attempt_at` is when the next attempt is due while `pending`; an attempt claims the
-    delivery by moving it forward (a lease), so two workers never send it at once, and a
-    worker that dies mid-attempt leaves it to the sweep once the lease ends.
+    delivery by moving it forward (a lease, whose value is the claim's token): another caller
+    finds it not due, and the attempt writes its result only if the token is still there. A
+    worker that dies mid-attempt leaves it to the sweep once the lease ends. `handed_on_at`:
+    when a task was last sent for it (by the sweep, or as a retry's countdown), so the sweep
+    does not queue it again meanwhile.
     """
 
     event = models.ForeignKey("core.Event", on_delete=models.CASCADE, related_name="deliveries")
@@ -76,6 +82,7 @@ class Delivery(models.Model):
     last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    handed_on_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

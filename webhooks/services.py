@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -22,21 +23,24 @@ from core.models import Event, EventAudience
 from core.outbox import EVENT_TYPES
 from webhooks import signing, transport
 from webhooks.models import Delivery, DeliveryAttempt, DeliveryStatus, Endpoint
+from webhooks.selectors import owner_lookup
 
 logger = logging.getLogger(__name__)
 
-#: How long an attempt holds its claim: past the receiver's timeout, so only a worker that
-#: died mid-attempt lets it go (to the sweep).
+#: How long an attempt holds its claim: past the receiver's deadline and the tasks' time
+#: limits, so only a worker that died mid-attempt lets it go (to the sweep).
 CLAIM_SECONDS = 120
+#: Retries due within this many seconds are a countdown task; later ones wait for the sweep
+#: (a broker's visibility timeout makes hours-long countdowns unreliable).
+COUNTDOWN_SECONDS = 600
+#: How long the sweep leaves alone what it handed on (a task on its way), before again.
+HAND_OVER_SECONDS = 120
 SWEEP_BATCH = 500
+UNSUBSCRIBED = "The endpoint no longer subscribes to this type: not sent."
 _MOMENT = serializers.DateTimeField()  # moments written as the API writes them
 
 
 # --- Subscriptions --------------------------------------------------------------------------
-
-
-def _owner_filter(*, audience: str, owner) -> dict:
-    return {"bank": owner} if audience == EventAudience.BANK else {"partner": owner}
 
 
 def endpoint_put(*, audience: str, owner, url: str, events: list[str] | None):
@@ -47,7 +51,7 @@ def endpoint_put(*, audience: str, owner, url: str, events: list[str] | None):
     the owner's kind.
     """
     events = list(events) if events is not None else list(EVENT_TYPES[audience])
-    owner_filter = _owner_filter(audience=audience, owner=owner)
+    owner_filter = owner_lookup(audience=audience, owner=owner)
     with transaction.atomic():
         endpoint = Endpoint.objects.select_for_update().filter(**owner_filter).first()
         if endpoint is not None:
@@ -75,10 +79,14 @@ def endpoint_put(*, audience: str, owner, url: str, events: list[str] | None):
 
 
 def endpoint_rotate_secret(*, endpoint: Endpoint) -> str:
-    """A new secret, used from the next attempt on; the old one stops signing at once."""
+    """A new secret, used from the next attempt on; the old one stops signing at once. Of two
+    simultaneous rotations the second waits for the first, so each caller's secret is the one
+    stored when its call returns."""
     secret = signing.secret_new()
-    endpoint.secret_encrypted = signing.secret_encrypt(secret)
-    endpoint.save(update_fields=["secret_encrypted", "updated_at"])
+    with transaction.atomic():
+        Endpoint.objects.select_for_update().filter(pk=endpoint.pk).update(
+            secret_encrypted=signing.secret_encrypt(secret), updated_at=timezone.now()
+        )
     return secret
 
 
@@ -105,7 +113,7 @@ def event_fan_out(*, event_id: int) -> list[int]:
         for endpoint in Endpoint.objects.filter(
             **{f"{owner}_id": event.owner_id, f"{owner}__is_active": True}
         )
-        if isinstance(endpoint.events, list) and event.type in endpoint.events
+        if endpoint.receives(event.type)
     ]
     now = timezone.now()
     with transaction.atomic():
@@ -124,13 +132,15 @@ def event_fan_out(*, event_id: int) -> list[int]:
     )
 
 
-def _claim(delivery_id: int, *, now) -> bool:
-    """Take a due delivery for one attempt (an atomic conditional update)."""
-    return bool(
-        Delivery.objects.filter(
-            pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now
-        ).update(next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS))
-    )
+def _claim(delivery_id: int, *, now):
+    """Take a due delivery for one attempt (an atomic conditional update). Returns the claim's
+    token, its lease's end, which the attempt's result must still find, or None when another
+    caller has it or it is not due."""
+    lease = now + timedelta(seconds=CLAIM_SECONDS)
+    taken = Delivery.objects.filter(
+        pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now
+    ).update(next_attempt_at=lease, handed_on_at=None)
+    return lease if taken else None
 
 
 def message_body(event: Event) -> str:
@@ -155,95 +165,119 @@ def retry_delay(attempts: int, schedule: list[int]) -> float | None:
     return base * random.uniform(0.9, 1.1)  # noqa: S311 (jitter, not a secret)
 
 
+def _send(delivery: Delivery) -> transport.Outcome:
+    """Sign and POST one delivery; whatever goes wrong is an outcome, never an exception."""
+    event, endpoint = delivery.event, delivery.endpoint
+    if not endpoint.receives(event.type):
+        return transport.Outcome(None, UNSUBSCRIBED, 0)
+    try:
+        body = message_body(event)
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": "referral-platform-webhooks/1",
+            **signing.signature_headers(
+                secret=signing.secret_decrypt(endpoint.secret_encrypted),
+                msg_id=event.webhook_id,
+                timestamp=timezone.now(),
+                body=body,
+            ),
+        }
+        return transport.post(endpoint.url, body=body.encode(), headers=headers)
+    except Exception as exc:  # a secret that no key decrypts, a time limit, a bug
+        logger.exception("Webhook %s to endpoint #%s not sent", event.webhook_id, endpoint.pk)
+        return transport.Outcome(None, f"Not sent: {type(exc).__name__}.", 0)
+
+
 def delivery_attempt(*, delivery_id: int, schedule: list[int]) -> float | None:
     """One attempt of a due delivery, if this caller wins its claim.
 
-    Returns the seconds until the next attempt when one was scheduled, else None.
+    The result is written only while the claim still holds (its token unchanged): an attempt
+    whose lease ran out, or that an admin's redelivery overtook, or whose endpoint was deleted
+    meanwhile, leaves the delivery to whoever has it now. Returns the seconds until the next
+    attempt when one was scheduled, else None.
     """
     now = timezone.now()
-    if not _claim(delivery_id, now=now):
+    lease = _claim(delivery_id, now=now)
+    if lease is None:
         return None
-    delivery = Delivery.objects.select_related("event", "endpoint").get(pk=delivery_id)
-    event, endpoint = delivery.event, delivery.endpoint
-    body = message_body(event)
-    headers = {
-        "Content-Type": "application/json",
-        "User-Agent": "referral-platform-webhooks/1",
-        **signing.signature_headers(
-            secret=signing.secret_decrypt(endpoint.secret_encrypted),
-            msg_id=event.webhook_id,
-            timestamp=timezone.now(),
-            body=body,
-        ),
-    }
-    outcome = transport.post(endpoint.url, body=body.encode(), headers=headers)
+    delivery = Delivery.objects.select_related("event", "endpoint").filter(pk=delivery_id).first()
+    if delivery is None:
+        return None
+    outcome = _send(delivery)
     finished = timezone.now()
-    delivery.attempts += 1
-    delivery.last_status_code = outcome.status_code
-    delivery.last_error = outcome.error
+    attempts = delivery.attempts + 1
+    result = {
+        "attempts": attempts,
+        "last_status_code": outcome.status_code,
+        "last_error": outcome.error,
+        "handed_on_at": None,
+    }
     delay = None
     if outcome.delivered:
-        delivery.status = DeliveryStatus.SUCCEEDED
-        delivery.delivered_at = finished
-        delivery.next_attempt_at = None
+        result.update(status=DeliveryStatus.SUCCEEDED, delivered_at=finished, next_attempt_at=None)
+    elif outcome.error == UNSUBSCRIBED or (delay := retry_delay(attempts, schedule)) is None:
+        result.update(status=DeliveryStatus.FAILED, next_attempt_at=None)
     else:
-        delay = retry_delay(delivery.attempts, schedule)
-        if delay is None:
-            delivery.status = DeliveryStatus.FAILED
-            delivery.next_attempt_at = None
-        else:
-            delivery.next_attempt_at = finished + timedelta(seconds=delay)
+        result["next_attempt_at"] = finished + timedelta(seconds=delay)
+        if delay <= COUNTDOWN_SECONDS:
+            # A countdown is on its way (the caller hands it on): the sweep leaves it alone.
+            result["handed_on_at"] = result["next_attempt_at"]
     with transaction.atomic():
-        delivery.save(
-            update_fields=[
-                "status",
-                "attempts",
-                "next_attempt_at",
-                "last_status_code",
-                "last_error",
-                "delivered_at",
-            ]
-        )
+        written = Delivery.objects.filter(
+            pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at=lease
+        ).update(**result)
+        if not written:
+            logger.info("Webhook delivery #%s: claim lost, result dropped", delivery_id)
+            return None
         DeliveryAttempt.objects.create(
             delivery=delivery,
-            endpoint=endpoint,
-            number=delivery.attempts,
+            endpoint=delivery.endpoint,
+            number=attempts,
             status_code=outcome.status_code,
             error=outcome.error,
             attempted_at=now,
             duration_ms=outcome.duration_ms,
-            delivered_at=delivery.delivered_at,
-            next_attempt_at=delivery.next_attempt_at,
+            delivered_at=result.get("delivered_at"),
+            next_attempt_at=result["next_attempt_at"],
         )
     if not outcome.delivered:
         logger.info(
             "Webhook %s to endpoint #%s: attempt %s failed (%s)",
-            event.webhook_id,
-            endpoint.pk,
-            delivery.attempts,
+            delivery.event.webhook_id,
+            delivery.endpoint_id,
+            attempts,
             outcome.error,
         )
-    return delay
+    return delay if result.get("status") is None else None
 
 
 def deliveries_due(*, now=None) -> tuple[list[int], list[int]]:
-    """What the sweep hands on: events never dispatched (older than one sweep period, so as
-    not to race their own hand-over), and deliveries whose next attempt is due."""
+    """What the sweep hands on, each stamped so that the next sweeps leave it alone for
+    `HAND_OVER_SECONDS` (a task already queued for it is not queued again and again): events
+    never dispatched (older than one sweep period, so as not to race their own hand-over), and
+    deliveries whose next attempt is due."""
     now = now or timezone.now()
-    events = list(
-        Event.objects.filter(
-            dispatched_at__isnull=True,
-            created_at__lte=now - timedelta(seconds=settings.WEBHOOK_SWEEP_SECONDS),
+    stale = now - timedelta(seconds=HAND_OVER_SECONDS)
+    not_handed_on = Q(handed_on_at__isnull=True) | Q(handed_on_at__lt=stale)
+    events = Event.objects.filter(
+        not_handed_on,
+        dispatched_at__isnull=True,
+        created_at__lte=now - timedelta(seconds=settings.WEBHOOK_SWEEP_SECONDS),
+    )
+    deliveries = Delivery.objects.filter(
+        not_handed_on, status=DeliveryStatus.PENDING, next_attempt_at__lte=now
+    )
+    taken = []
+    for rows, order in ((events, "created_at"), (deliveries, "next_attempt_at")):
+        ids = list(rows.order_by(order).values_list("pk", flat=True)[:SWEEP_BATCH])
+        # Of two sweeps at once, each hands on what its own stamp took.
+        rows.filter(pk__in=ids).update(handed_on_at=now)
+        taken.append(
+            list(
+                rows.model.objects.filter(pk__in=ids, handed_on_at=now).values_list("pk", flat=True)
+            )
         )
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:SWEEP_BATCH]
-    )
-    deliveries = list(
-        Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:SWEEP_BATCH]
-    )
-    return events, deliveries
+    return taken[0], taken[1]
 
 
 def events_purge(*, now=None) -> int:
@@ -270,7 +304,11 @@ def events_purge(*, now=None) -> int:
 
 
 def delivery_redeliver(*, delivery: Delivery) -> None:
-    """An admin sends it again now, with a fresh retry schedule (the log keeps the past)."""
+    """An admin sends it again now, with a fresh retry schedule (the log keeps the past). An
+    attempt in flight loses its claim: its result is dropped."""
     Delivery.objects.filter(pk=delivery.pk).update(
-        status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=timezone.now()
+        status=DeliveryStatus.PENDING,
+        attempts=0,
+        next_attempt_at=timezone.now(),
+        handed_on_at=None,
     )

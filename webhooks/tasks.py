@@ -12,15 +12,12 @@ from django.conf import settings
 from core.tasks import run
 from webhooks import services
 
-#: Delays up to this many seconds are countdowns; longer ones wait for the sweep.
-COUNTDOWN_LIMIT = 600
-
 
 def _attempt(delivery_id: int) -> None:
     delay = services.delivery_attempt(
         delivery_id=delivery_id, schedule=settings.WEBHOOK_RETRY_SCHEDULE
     )
-    if delay is not None and delay <= COUNTDOWN_LIMIT:
+    if delay is not None and delay <= services.COUNTDOWN_SECONDS:
         run(delivery_attempt, delivery_id, countdown=delay)
 
 

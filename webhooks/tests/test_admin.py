@@ -4,6 +4,8 @@ and never a signing secret on a page."""
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.test import TestCase
 from django.utils import timezone
 
@@ -315,3 +317,21 @@ def test_a_redelivery_that_fails_again_waits_for_its_first_retry(
     first_delay = settings.WEBHOOK_RETRY_SCHEDULE[0]
     wait = (failed.next_attempt_at - timezone.now()).total_seconds()
     assert first_delay * 0.8 < wait <= first_delay * 1.1
+
+
+def test_a_staff_member_who_may_only_view_cannot_redeliver(client, failed, sent):
+    viewer = get_user_model().objects.create_user("viewer", password="pw-viewer-123", is_staff=True)
+    viewer.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_delivery", "view_event"])
+    )
+    client.force_login(viewer)
+    before = snapshot()
+
+    listed = client.get(DELIVERIES)
+    act(client, DELIVERIES, "redeliver", [failed])
+
+    assert listed.status_code == 200
+    form = listed.context["action_form"]  # None: no action is offered at all
+    assert form is None or "redeliver" not in dict(form.fields["action"].choices)
+    assert sent == []
+    assert snapshot() == before

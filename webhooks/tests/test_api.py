@@ -626,7 +626,7 @@ def test_an_application_reaches_the_banks_and_the_partners_webhooks_signed(
         )
         assert json.loads(body) == {
             "type": "application.submitted",
-            "timestamp": event.created_at.isoformat(),
+            "timestamp": event.created_at.isoformat().replace("+00:00", "Z"),  # as the API writes
             "data": event.data,
         }
         assert headers["webhook-id"] == event.webhook_id

@@ -5,10 +5,14 @@ The tasks run inline (test settings): right after the commit, in the test's own 
 receiver answers from a thread of its own. `WEBHOOK_ALLOW_PRIVATE` lets it be on 127.0.0.1.
 """
 
+import contextlib
 import json
+import socket
+import threading
 from datetime import timedelta
 
 import pytest
+from cryptography.fernet import Fernet
 from django.utils import timezone
 from rest_framework.test import APIClient
 from standardwebhooks import Webhook
@@ -20,7 +24,7 @@ from orders.tests.helpers import form, link
 from payouts import decisions
 from referrals.tests.factories import PartnerFactory
 from tests.receivers import HangingServer, start_receiver
-from webhooks import services, tasks
+from webhooks import services, tasks, transport
 from webhooks.models import Delivery, DeliveryAttempt, DeliveryStatus
 
 pytestmark = pytest.mark.django_db
@@ -66,9 +70,10 @@ def apply(partner, product, capture, **fields):
 
 
 def make_due(delivery_id: int) -> None:
-    """The next attempt's time has come (instead of waiting for it)."""
+    """The next attempt's time has come, and gone past the countdown that was to bring it
+    (inline, countdowns are not run: the sweep takes over)."""
     Delivery.objects.filter(pk=delivery_id, status="pending").update(
-        next_attempt_at=timezone.now() - timedelta(seconds=1)
+        next_attempt_at=timezone.now() - timedelta(seconds=1), handed_on_at=None
     )
 
 
@@ -278,11 +283,89 @@ def test_a_claimed_delivery_is_not_sent_twice(
     delivery = Delivery.objects.get()
     make_due(delivery.pk)
 
-    assert services._claim(delivery.pk, now=timezone.now()) is True  # another worker has it
+    assert services._claim(delivery.pk, now=timezone.now()) is not None  # another worker's
     tasks.sweep()
     tasks.delivery_attempt(delivery.pk)
 
     assert len(receiver.requests) == 1
+
+
+def test_an_attempt_overtaken_by_a_redelivery_drops_its_result(
+    partner, product, receiver, monkeypatch, django_capture_on_commit_callbacks
+):
+    """An admin redelivers while an attempt is in flight: the redelivery's result stands, the
+    older attempt's (here a 500, arriving last) is dropped, not written over it."""
+    receiver.answers = [500]
+    subscribe_bank(product.bank, receiver.url)
+    apply(partner, product, django_capture_on_commit_callbacks)
+    delivery = Delivery.objects.get()
+    make_due(delivery.pk)
+    real_post = services.transport.post
+
+    def slow_post(url, **kwargs):
+        real_post(url, **kwargs)  # the receiver has it (and answers 500 here)...
+        services.delivery_redeliver(delivery=delivery)  # ...meanwhile an admin sends it again
+        monkeypatch.setattr(services.transport, "post", real_post)
+        tasks.delivery_attempt(delivery.pk)  # which succeeds at once
+        return transport.Outcome(500, "The receiver answered 500.", 1)
+
+    monkeypatch.setattr(services.transport, "post", slow_post)
+    receiver.answers = [500, 200]
+    tasks.delivery_attempt(delivery.pk)
+
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("succeeded", 1, 200)
+
+
+def test_an_attempt_that_cannot_even_be_made_is_counted_and_scheduled(
+    partner, product, receiver, settings, django_capture_on_commit_callbacks
+):
+    """A secret no key decrypts any more (the keys changed): a failed attempt in the log,
+    the schedule moves on; the delivery is never stuck pending with nothing to show."""
+    subscribe_bank(product.bank, receiver.url)
+    settings.WEBHOOK_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+
+    apply(partner, product, django_capture_on_commit_callbacks)
+
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("pending", 1)
+    assert delivery.last_error == "Not sent: InvalidToken."
+    assert DeliveryAttempt.objects.get().error == "Not sent: InvalidToken."
+    assert receiver.requests == []
+
+
+def test_a_type_unsubscribed_before_a_retry_is_not_sent(
+    partner, product, receiver, django_capture_on_commit_callbacks
+):
+    receiver.answers = [500]
+    subscribe_bank(product.bank, receiver.url)
+    apply(partner, product, django_capture_on_commit_callbacks)
+    delivery = Delivery.objects.get()
+    subscribe_bank(product.bank, receiver.url, events=["application.decided"])
+
+    make_due(delivery.pk)
+    tasks.sweep()
+
+    delivery.refresh_from_db()
+    assert len(receiver.requests) == 1
+    assert (delivery.status, delivery.last_error) == ("failed", services.UNSUBSCRIBED)
+
+
+def test_the_sweep_hands_a_due_delivery_on_once_while_its_task_is_on_its_way(
+    partner, product, receiver, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    receiver.answers = [500]
+    subscribe_bank(product.bank, receiver.url)
+    apply(partner, product, django_capture_on_commit_callbacks)
+    delivery = Delivery.objects.get()
+    make_due(delivery.pk)
+    handed = []
+    monkeypatch.setattr(tasks, "run", lambda task, *args, **kwargs: handed.append(args))
+
+    for _ in range(3):
+        tasks.sweep()
+
+    assert handed == [(delivery.pk,)]  # queued once, not once per sweep
 
 
 @pytest.mark.parametrize("attempts", [1, 2, 3])
@@ -347,3 +430,38 @@ def test_the_sweep_forgets_events_past_their_retention_but_not_pending_ones(
     # still pending stays, with its delivery.
     assert list(Event.objects.values_list("pk", flat=True)) == [pending.event_id]
     assert list(Delivery.objects.values_list("pk", flat=True)) == [pending.pk]
+
+
+def test_a_receiver_that_answers_a_byte_at_a_time_is_cut_off_at_the_deadline(
+    partner, product, settings, django_capture_on_commit_callbacks
+):
+    """The timeout is a deadline for the whole exchange, not for each read: a 200 dripped out
+    over four seconds is cut off after one, and does not count as delivered."""
+    settings.WEBHOOK_TIMEOUT = 1
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    stop = threading.Event()
+
+    def drip() -> None:
+        conn, _ = server.accept()
+        conn.recv(65536)
+        with contextlib.suppress(OSError):
+            for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n":
+                if stop.wait(0.1):
+                    break
+                conn.send(bytes([byte]))
+        conn.close()
+
+    threading.Thread(target=drip, daemon=True).start()
+    try:
+        subscribe_bank(product.bank, f"http://127.0.0.1:{server.getsockname()[1]}/hook")
+        apply(partner, product, django_capture_on_commit_callbacks)
+    finally:
+        stop.set()
+        server.close()
+
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("pending", 1)
+    assert delivery.last_error.startswith("Timeout")
+    assert DeliveryAttempt.objects.get().duration_ms < 3000  # not the 4 s of the drip
