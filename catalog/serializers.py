@@ -97,9 +97,11 @@ class ProductItemSerializer(serializers.Serializer):
 
     The fields describe the shape for the schema; `to_representation` builds the same dict
     directly, because DRF's generic nested serialization cost more than the database did on
-    a page of products (see bench/). The views build their items with `product_items` from
-    cached `product_data` rows; a test holds both to this serializer's output.
+    a page of products (see bench/).
     """
+
+    # The views build their items with `product_items` from cached `product_data` rows; a test
+    # (catalog/tests/test_catalogue_cache.py) holds both to this serializer's output.
 
     ref = serializers.URLField(read_only=True, help_text="The referral link's JSON endpoint")
     page = serializers.URLField(

@@ -336,11 +336,10 @@ class PartnerStatsSerializer(StatsFunnelSerializer):
 
 
 class SuccessOrderSerializer(serializers.ModelSerializer):
-    """An approved application in the profile, in the seed's shape.
+    """An approved application in the profile, in the seed's shape."""
 
-    The fields document the shape; `to_representation` builds the same dict directly (the
-    profile shows 50 of them, and DRF's generic serialization was most of its time).
-    """
+    # The fields document the shape; `to_representation` builds the same dict directly (the
+    # profile shows 50 of them, and DRF's generic serialization was most of its time).
 
     product_id = IdNameSerializer(source="product")
     user_id = serializers.IntegerField(source="partner_id")
