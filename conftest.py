@@ -1,7 +1,9 @@
+import os
 import socket
 import uuid
 
 import pytest
+import redis
 from rest_framework.test import APIClient
 
 from referrals.tests.factories import PartnerFactory
@@ -54,3 +56,17 @@ def outbox(settings, tmp_path) -> Outbox:
     settings.SMS_BACKEND = "file"
     settings.SMS_FILE_PATH = tmp_path / "sms" / "outbox.jsonl"
     return Outbox(settings.SMS_FILE_PATH)
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The shared cache in Redis (the run's `REDIS_URL` when it names one, else logical DB 15
+    of a local Redis), as production has it; skipped when no Redis answers."""
+    url = os.environ.get("REDIS_URL", "")
+    url = url if url.startswith("redis://") else "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        pytest.skip(f"Redis is not running at {url}")
+    settings.REDIS_URL = url
+    settings.CACHES = {"default": {"BACKEND": "core.redis_cache.RedisCache", "LOCATION": url}}

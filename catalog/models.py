@@ -22,14 +22,62 @@ def hash_bank_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class BankQuerySet(models.QuerySet):
+#: The generation of the cached catalogue pages and items (`catalog.views`): every write to a
+#: bank, a category or a product renews it, so the next request shows the change.
+CATALOGUE_CACHE = "catalogue"
+
+
+class CatalogueQuerySet(models.QuerySet):
+    """Bulk writes (the import's, the admin's bulk deletes) renew the cached catalogue as
+    `save()` and `delete()` do: no write to the catalogue's tables can leave a stale page."""
+
+    def update(self, **kwargs) -> int:
+        updated = super().update(**kwargs)
+        invalidate(CATALOGUE_CACHE)
+        return updated
+
+    def delete(self):
+        deleted = super().delete()
+        invalidate(CATALOGUE_CACHE)
+        return deleted
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        invalidate(CATALOGUE_CACHE)
+        return created
+
+    def bulk_update(self, objs, *args, **kwargs):
+        updated = super().bulk_update(objs, *args, **kwargs)
+        invalidate(CATALOGUE_CACHE)
+        return updated
+
+
+class CatalogueModel(models.Model):
+    """A model whose rows the cached catalogue shows: each save and delete renews it."""
+
+    objects = CatalogueQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        invalidate(CATALOGUE_CACHE)
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        invalidate(CATALOGUE_CACHE)
+        return deleted
+
+
+class BankQuerySet(CatalogueQuerySet):
     def named(self, name: str) -> "BankQuerySet":
         """The bank called `name` regardless of case: the rule of the unique constraint on
         `Lower("name")`, so a look-up and the constraint never disagree (`core.lookups`)."""
         return self.filter(same_text("name", name))
 
 
-class Bank(models.Model):
+class Bank(CatalogueModel):
     """A bank whose products partners sell; it talks to the platform with its secret token."""
 
     name = models.CharField(max_length=200)
@@ -70,7 +118,7 @@ class Bank(models.Model):
         return deleted
 
 
-class Category(models.Model):
+class Category(CatalogueModel):
     """A kind of product (cards, loans, deposits). Shared by all banks, matched by name."""
 
     name = models.CharField(max_length=200)
@@ -88,7 +136,7 @@ class Category(models.Model):
         return self.name
 
 
-class Product(models.Model):
+class Product(CatalogueModel):
     """A bank product a partner can refer clients to.
 
     `percent_user` is the partner's reward and `percent_bank` the bank's fee to the platform,

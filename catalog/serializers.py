@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from urllib.parse import quote
 
 from django.conf import settings
@@ -35,14 +36,60 @@ def _absolute(request, path: str) -> str:
     return request.build_absolute_uri(path)
 
 
+def _absolute_of_ids(request, prefix: str) -> Callable[[int], str]:
+    """`id -> _absolute(request, f"{prefix}{id}/")`, with the base worked out once.
+
+    Django's `build_absolute_uri` puts the scheme and host in front of a path that starts with
+    one `/` and holds no `/./` or `/../`; when `prefix` is such a path, `{id}/` (digits and a
+    slash) keeps it one, so prepending the same base gives the same link. Any other prefix (a
+    username of dots) goes through Django item by item.
+    """
+    if settings.PUBLIC_BASE_URL:
+        base = settings.PUBLIC_BASE_URL + prefix
+        return lambda product_id: f"{base}{product_id}/"
+    if prefix.startswith("/") and not prefix.startswith("//") and "/." not in prefix:
+        base = request.build_absolute_uri("/")[:-1] + prefix
+        return lambda product_id: f"{base}{product_id}/"
+    return lambda product_id: request.build_absolute_uri(f"{prefix}{product_id}/")
+
+
+def _link_prefix(username: str) -> str:
+    return f"/api/order/ref/{quote(username, safe='')}/"
+
+
+def _page_prefix(username: str) -> str:
+    return f"/r/{quote(username, safe='')}/"
+
+
 def referral_link(request, *, username: str, product_id: int) -> str:
     """The absolute public link a partner shares for one product (the seed's JSON endpoint)."""
-    return _absolute(request, f"/api/order/ref/{quote(username, safe='')}/{product_id}/")
+    return _absolute(request, f"{_link_prefix(username)}{product_id}/")
 
 
 def referral_page(request, *, username: str, product_id: int) -> str:
     """The absolute URL of the same link's page for people (SPEC §9, app `pages`)."""
-    return _absolute(request, f"/r/{quote(username, safe='')}/{product_id}/")
+    return _absolute(request, f"{_page_prefix(username)}{product_id}/")
+
+
+def product_data(product: Product) -> dict:
+    """The `data` of a product item: the same for every partner, so it can be cached."""
+    return {
+        "id": product.pk,
+        "name": product.name,
+        "description": product.description,
+        "percent_user": product.percent_user,
+        "percent_bank": product.percent_bank,
+        "category": {"id": product.category_id, "name": product.category.name},
+        "bank": {"id": product.bank_id, "name": product.bank.name},
+    }
+
+
+def product_items(request, rows: list[dict]) -> list[dict]:
+    """Product items of the signed-in partner from `product_data` rows: its own links added."""
+    username = request.user.username
+    link = _absolute_of_ids(request, _link_prefix(username))
+    page = _absolute_of_ids(request, _page_prefix(username))
+    return [{"ref": link(row["id"]), "page": page(row["id"]), "data": row} for row in rows]
 
 
 class ProductItemSerializer(serializers.Serializer):
@@ -52,6 +99,9 @@ class ProductItemSerializer(serializers.Serializer):
     directly, because DRF's generic nested serialization cost more than the database did on
     a page of products (see bench/).
     """
+
+    # The views build their items with `product_items` from cached `product_data` rows; a test
+    # (catalog/tests/test_catalogue_cache.py) holds both to this serializer's output.
 
     ref = serializers.URLField(read_only=True, help_text="The referral link's JSON endpoint")
     page = serializers.URLField(
@@ -65,15 +115,7 @@ class ProductItemSerializer(serializers.Serializer):
         return {
             "ref": referral_link(request, username=username, product_id=product.pk),
             "page": referral_page(request, username=username, product_id=product.pk),
-            "data": {
-                "id": product.pk,
-                "name": product.name,
-                "description": product.description,
-                "percent_user": product.percent_user,
-                "percent_bank": product.percent_bank,
-                "category": {"id": product.category_id, "name": product.category.name},
-                "bank": {"id": product.bank_id, "name": product.bank.name},
-            },
+            "data": product_data(product),
         }
 
 

@@ -3,6 +3,8 @@ sell, and a bank's catalogue upload. Each view validates, calls one selector or 
 serializes; authentication, permissions and throttles come from its base (`core.api`,
 `catalog.api`)."""
 
+import hashlib
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
@@ -15,15 +17,18 @@ from catalog import selectors
 from catalog.api import BankEndpoint
 from catalog.filters import ProductFilter
 from catalog.importing import catalog_import
-from catalog.models import Bank, Category, Product
+from catalog.models import CATALOGUE_CACHE, Bank, Category, Product
 from catalog.serializers import (
     BankSerializer,
     CatalogImportRequestSerializer,
     CatalogImportSummarySerializer,
     CategorySerializer,
     ProductItemSerializer,
+    product_data,
+    product_items,
 )
 from core.api import PartnerEndpoint, PublicEndpoint
+from core.cache import cached
 from core.parsers import ApplicationYAMLBytesParser, TextYAMLBytesParser, YAMLBytesParser
 
 
@@ -62,8 +67,20 @@ PRODUCT_ITEM_COLUMNS = (
 )
 
 
+# The query parameters a cached catalogue page may carry (anything else, the page is built
+# without the cache: nobody fills the cache with keys of made-up parameters).
+CATALOGUE_QUERY_PARAMS = frozenset(
+    {"category", "bank", "search", "ordering", "page", "page_size", "lang"}
+)
+CATALOGUE_QUERY_MAX_LENGTH = 512
+
+
 # The products this partner may sell, as their items show them. (A comment, not a docstring:
-# drf-spectacular would show it as the description of a view without its own.)
+# drf-spectacular would show it as the description of a view without its own.) Both views keep
+# what every partner of one bank scope sees alike, the `data` of the items (and a list's page
+# around them), in the shared cache under the catalogue's generation, which every write to a
+# bank, a category or a product renews (`catalog.models.CATALOGUE_CACHE`); each request adds
+# the partner's own links (`product_items`). Errors (400, 404) are not kept.
 class PartnerProductEndpoint(PartnerEndpoint):
     model = Product
     serializer_class = ProductItemSerializer
@@ -73,6 +90,14 @@ class PartnerProductEndpoint(PartnerEndpoint):
             *PRODUCT_ITEM_COLUMNS
         )
 
+    def catalogue_key(self, *parts) -> str:
+        """What the cached answer depends on: the partner's bank scope, the scheme and host
+        its links are built on (a page's `next` and `previous` are absolute), and `parts`."""
+        request = self.request
+        scope = request.user.bank_id or "all"
+        source = "|".join(map(str, (scope, request.scheme, request.get_host(), *parts)))
+        return hashlib.sha256(source.encode()).hexdigest()[:40]
+
 
 @extend_schema(tags=["products"])
 class ProductListView(PartnerProductEndpoint, generics.ListAPIView):
@@ -80,10 +105,36 @@ class ProductListView(PartnerProductEndpoint, generics.ListAPIView):
 
     filterset_class = ProductFilter
 
+    def list(self, request, *args, **kwargs):
+        query = request.META.get("QUERY_STRING", "")
+        if (
+            set(request.query_params) <= CATALOGUE_QUERY_PARAMS
+            and len(query) <= CATALOGUE_QUERY_MAX_LENGTH
+        ):
+            page = cached(
+                CATALOGUE_CACHE, self.page_of_rows, part=self.catalogue_key("list", query)
+            )
+        else:
+            page = self.page_of_rows()
+        return Response({**page, "results": product_items(request, page["results"])})
+
+    def page_of_rows(self) -> dict:
+        """The page as the paginator answers it, with `product_data` rows as its results."""
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return dict(self.get_paginated_response([product_data(p) for p in page]).data)
+
 
 @extend_schema(tags=["products"])
 class ProductDetailView(PartnerProductEndpoint, generics.RetrieveAPIView):
     """One product this partner may sell; 404 when it may not."""
+
+    def retrieve(self, request, *args, **kwargs):
+        row = cached(
+            CATALOGUE_CACHE,
+            lambda: product_data(self.get_object()),
+            part=self.catalogue_key("item", kwargs[self.lookup_field]),
+        )
+        return Response(product_items(request, [row])[0])
 
 
 NO_CATALOGUE = _("No catalogue: send the YAML as the body or as the multipart field `file`.")

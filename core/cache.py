@@ -1,12 +1,13 @@
 """Reads kept in the shared cache (Redis) and dropped the moment what they read changes.
 
 Each cached read belongs to a *generation* named like the thing it reads (`user:42`,
-`bank-tokens`), and its key holds that generation's current value. `invalidate(name)` gives the
-name a new random generation at once and again when the transaction commits, so no earlier entry
-is ever read again: not one written before the change, nor one written by a request that read
-the row between the change and its commit. That is what keeps a revocation immediate (a
-deactivated partner's or a replaced bank token's next request misses the cache and reads the
-database).
+`bank-tokens`, `catalogue`), and its entry is stored with the generation it was read under.
+`invalidate(name)` gives the name a new random generation at once and again when the transaction
+commits, so no earlier entry is ever used again: not one written before the change, nor one
+written by a request that read the row between the change and its commit. That is what keeps a
+revocation immediate (a deactivated partner's or a replaced bank token's next request misses the
+cache and reads the database). A hit costs one round trip: the generation and the entry are
+read together (`MGET`), and the entry counts only when its generation is the current one.
 
 Only with `REDIS_URL` set: the fallback cache is a database table, which would cost the query
 it saves. A cache that fails is skipped (the read goes to the database) and logged; TTLs bound
@@ -49,17 +50,19 @@ def cached(name: str, load: Callable[[], T], *, part: str = "", timeout: int = 3
     """`load()`, kept for `timeout` seconds in generation `name` (under `part` of it)."""
     if not _enabled():
         return load()
+    generation_key, key = _key("gen", name), _key(name, part)
     try:
-        key = _key(name, _generation(name), part)
-        value = cache.get(key, _MISSING)
+        found = cache.get_many([generation_key, key])
+        generation = found.get(generation_key) or _generation(name)
     except Exception:
         logger.warning("Shared cache unavailable: reading %s from the database", name)
         return load()
-    if value is not _MISSING:
-        return value
+    entry = found.get(key)
+    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == generation:
+        return entry[1]
     value = load()
     try:
-        cache.set(key, value, timeout)
+        cache.set(key, (generation, value), timeout)
     except Exception:
         logger.warning("Shared cache unavailable: %s not kept", name)
     return value

@@ -241,3 +241,40 @@ class PartnerProductDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner_id}/{self.product_id} {self.day}"
+
+
+class PartnerProductTotal(models.Model):
+    """A partner's funnel for one product over all time, kept by the database itself.
+
+    The all-time twin of `PartnerProductDay`: triggers on `orders_order` and
+    `orders_referralclick` (migration 0006) add each row's contribution and take it back, in
+    the same transaction as the write, whoever writes. The profile's "Earnings" and
+    `/api/stats/` without a date range read these rows, one per product the partner has
+    touched, so their cost does not grow with the partner's history. `reward` and `income`
+    sum the approved applications only.
+    """
+
+    partner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="+")
+    clicks = models.IntegerField(default=0)
+    orders = models.IntegerField(default=0)
+    link_orders = models.IntegerField(default=0)
+    approved = models.IntegerField(default=0)
+    rejected = models.IntegerField(default=0)
+    reversed = models.IntegerField(default=0)
+    reward = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    income = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("statistics total")
+        verbose_name_plural = _("statistics totals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "product"], name="orders_partnerproducttotal_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id}/{self.product_id}"

@@ -16,6 +16,7 @@ from orders.models import (
     OrderStatus,
     OrderStatusChange,
     PartnerProductDay,
+    PartnerProductTotal,
     ReferralClick,
 )
 
@@ -92,14 +93,13 @@ def approved_orders_recent(*, partner) -> QuerySet[Order]:
 
 def earnings_of(*, partner) -> dict:
     """The profile's "Earnings": every approved application counted and summed, as money
-    (a reversed one no longer counts, as in the ledger)."""
-    totals = (
-        _submitted(partner)
-        .filter(status=OrderStatus.APPROVED)
-        .aggregate(count=Count("id"), income=Sum("income"), reward=Sum("reward"))
+    (a reversed one no longer counts, as in the ledger). Read from `PartnerProductTotal`, which
+    the database's triggers keep: one row per product, however many applications."""
+    totals = PartnerProductTotal.objects.filter(partner=partner).aggregate(
+        count=Sum("approved"), income=Sum("income"), reward=Sum("reward")
     )
     return {
-        "approved_orders": totals["count"],
+        "approved_orders": totals["count"] or 0,
         "total_income": money(totals["income"]),
         "total_reward": money(totals["reward"]),
     }
@@ -144,8 +144,9 @@ def _midnight(day: date) -> datetime:
 
 def partner_stats(*, partner, created_after=None, created_before=None) -> dict:
     """The partner's funnel, overall and per product, reading whole days from
-    `PartnerProductDay` (kept by the database's triggers) and counting rows only where the
-    range cuts a day: so its cost does not grow with the partner's history.
+    `PartnerProductDay` (kept by the database's triggers; `PartnerProductTotal` when the range
+    is all time) and counting rows only where the range cuts a day: so its cost does not grow
+    with the partner's history.
 
     `orders` counts submitted applications (drafts are not applications yet), `link_orders`
     those that clients sent through the referral links. `conversion` is link applications per
@@ -177,7 +178,10 @@ def partner_stats(*, partner, created_after=None, created_before=None) -> dict:
         edges = [(created_after, created_before)]
     else:
         first, end = days
-        whole = PartnerProductDay.objects.filter(partner=partner)
+        if first is None and end is None:  # all time: the totals, not every day
+            whole = PartnerProductTotal.objects.filter(partner=partner)
+        else:
+            whole = PartnerProductDay.objects.filter(partner=partner)
         if first is not None:
             whole = whole.filter(day__gte=first)
         if end is not None:

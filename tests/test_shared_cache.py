@@ -1,7 +1,6 @@
 """Reads kept in Redis never outlive a change: revocation stays immediate (core.cache)."""
 
 import pytest
-import redis
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,21 +11,8 @@ from catalog.tests.factories import BankFactory
 from core import cache as shared_cache
 from tests.clients import bearer_client, signed_in
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
 User = get_user_model()
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def redis_cache(settings):
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        pytest.skip("Redis is not running on 127.0.0.1:6379")
-    settings.REDIS_URL = REDIS_URL
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
 
 
 def user_queries(client) -> int:

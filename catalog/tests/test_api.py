@@ -5,6 +5,7 @@ import pytest
 from accounts.tests.factories import UserFactory
 from catalog.services import bank_issue_token
 from catalog.tests.factories import BankFactory, CategoryFactory, ProductFactory
+from tests.bulk import create_many
 from tests.clients import bearer_client
 
 pytestmark = pytest.mark.django_db
@@ -254,17 +255,40 @@ def test_page_out_of_range_is_404_json(partner_client):
     assert "detail" in response.json()
 
 
-@pytest.mark.parametrize("rows", [3, 300])
+def many_products(rows: int) -> list:
+    banks = BankFactory.create_batch(3)
+    categories = CategoryFactory.create_batch(3)
+    products = []
+    for index in range(3):
+        count = rows // 3 + (index < rows % 3)
+        products += create_many(
+            ProductFactory, count, bank=banks[index], category=categories[index]
+        )
+    return products
+
+
+@pytest.mark.parametrize("rows", [3, 300, 3000])
 def test_product_list_query_count_does_not_grow(
     partner_client, django_assert_max_num_queries, rows
 ):
-    banks = BankFactory.create_batch(3)
-    categories = CategoryFactory.create_batch(3)
-    for index in range(rows):
-        ProductFactory(bank=banks[index % 3], category=categories[index % 3])
+    many_products(rows)
 
     with django_assert_max_num_queries(4):
         response = partner_client.get("/api/product/?page_size=200")
 
     assert response.status_code == 200
     assert len(response.json()["results"]) == min(rows, 200)
+    assert response.json()["count"] == rows
+
+
+@pytest.mark.parametrize("rows", [3, 300, 3000])
+def test_product_detail_query_count_does_not_grow(
+    partner_client, django_assert_max_num_queries, rows
+):
+    product = many_products(rows)[-1]
+
+    with django_assert_max_num_queries(2):
+        response = partner_client.get(f"/api/product/{product.pk}/")
+
+    assert response.status_code == 200
+    assert response.json()["data"]["id"] == product.pk

@@ -67,3 +67,29 @@ def test_the_statistics_days_are_filled_from_the_rows_already_there():
     )
     assert day.reward == Order.objects.get(status="approved").reward
     assert ReferralClick.objects.count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_statistics_totals_are_filled_from_the_rows_already_there():
+    from orders.models import PartnerProductTotal
+    from orders.tests.factories import OrderFactory, ReferralClickFactory
+
+    product, partner = ProductFactory(), UserFactory()
+    approved = OrderFactory(partner=partner, product=product, status="approved")
+    OrderFactory(partner=partner, product=product, status="rejected", channel="partner")
+    ReferralClickFactory.create_batch(3, partner=partner, product=product)
+    executor = MigrationExecutor(connection)
+    executor.migrate([("orders", "0005_partner_product_day")])  # no totals, no triggers
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    total = PartnerProductTotal.objects.get(partner=partner, product=product)
+    assert (total.clicks, total.orders, total.link_orders, total.approved, total.rejected) == (
+        3,
+        2,
+        1,
+        1,
+        1,
+    )
+    assert (total.reward, total.income) == (approved.reward, approved.income)

@@ -94,7 +94,7 @@ def test_a_forged_cursor_is_a_json_404(partner_client):
     assert response["Content-Type"].startswith("application/json")
 
 
-@pytest.mark.parametrize("rows", [3, 30])
+@pytest.mark.parametrize("rows", [3, 30, 300])
 def test_a_cursor_page_takes_the_same_queries_whatever_the_rows(
     partner, partner_client, django_assert_max_num_queries, rows
 ):

@@ -12,6 +12,7 @@ from catalog.tests.factories import BankFactory, ProductFactory
 from orders.models import Order, OrderStatusChange
 from orders.tests.factories import DraftFactory, OrderFactory
 from orders.tests.helpers import at, confirm, detail, moment, snapshot
+from tests.bulk import create_many
 from tests.clients import bank_client, bearer_client
 
 pytestmark = pytest.mark.django_db
@@ -239,11 +240,13 @@ def test_a_bank_token_does_not_open_the_partner_list(partner):
     assert set(response.json()) == {"detail"}
 
 
-@pytest.mark.parametrize("count", [3, 100])
+@pytest.mark.parametrize("count", [3, 100, 1000])
 def test_list_queries_do_not_grow_with_the_applications(
     partner, partner_client, django_assert_max_num_queries, count
 ):
-    OrderFactory.create_batch(count - 1, partner=partner, status="approved")
+    create_many(
+        OrderFactory, count - 1, partner=partner, product=ProductFactory(), status="approved"
+    )
     DraftFactory(partner=partner)
 
     with django_assert_max_num_queries(LIST_QUERIES):
@@ -251,7 +254,7 @@ def test_list_queries_do_not_grow_with_the_applications(
 
     assert response.status_code == 200
     assert response.json()["count"] == count
-    assert len(response.json()["results"]) == count
+    assert len(response.json()["results"]) == min(count, 200)
 
 
 # --- Detail -------------------------------------------------------------------------------

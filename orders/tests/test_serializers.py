@@ -8,6 +8,7 @@ from orders.serializers import (
     BankOrderSerializer,
     PartnerOrderDetailSerializer,
     PartnerOrderSerializer,
+    SuccessOrderSerializer,
 )
 from orders.tests.factories import DraftFactory, OrderFactory
 
@@ -33,3 +34,21 @@ def test_hand_built_items_match_declared_fields(status):
     )
     for seen_by_bank in selectors.orders_of_bank(bank=bank):
         assert BankOrderSerializer(seen_by_bank).data == declared(BankOrderSerializer, seen_by_bank)
+    if status == "approved":
+        [success] = selectors.approved_orders_recent(partner=partner)
+        built = SuccessOrderSerializer(success).data
+        assert built == declared(SuccessOrderSerializer, success)
+        assert list(built) == SuccessOrderSerializer.Meta.fields  # the keys in the same order
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Moscow", "America/St_Johns"])
+def test_moments_are_written_as_drfs_datetime_field_writes_them(settings, zone):
+    from datetime import UTC, datetime
+
+    from django.utils import timezone
+
+    from orders.serializers import _moment
+
+    settings.TIME_ZONE = zone
+    for moment in (datetime(2026, 3, 1, 12, 30, 5, 123456, tzinfo=UTC), timezone.now()):
+        assert _moment(moment) == serializers.DateTimeField().to_representation(moment)

@@ -3,13 +3,15 @@
 from datetime import timedelta
 from decimal import Decimal
 
+import factory
 import pytest
 from rest_framework.test import APIClient
 
-from catalog.tests.factories import ProductFactory
+from catalog.tests.factories import BankFactory, CategoryFactory, ProductFactory
 from orders.models import ReferralClick
 from orders.tests.factories import DraftFactory, OrderFactory, ReferralClickFactory
 from orders.tests.helpers import at
+from tests.bulk import create_many
 
 pytestmark = pytest.mark.django_db
 
@@ -295,12 +297,15 @@ def test_stats_need_a_token(api_client):
     assert response.json() == {"detail": "Authentication credentials were not provided."}
 
 
-@pytest.mark.parametrize("count", [3, 100])
+@pytest.mark.parametrize("count", [3, 100, 1000])
 def test_stats_queries_do_not_grow_with_the_applications(
     partner, partner_client, django_assert_max_num_queries, count
 ):
-    for order in OrderFactory.create_batch(count, partner=partner, status="approved"):
-        ReferralClickFactory(partner=partner, product=order.product)
+    bank, category = BankFactory(), CategoryFactory()
+    products = create_many(ProductFactory, count, bank=bank, category=category)
+    iterate = factory.Iterator(products)
+    create_many(OrderFactory, count, partner=partner, product=iterate, status="approved")
+    create_many(ReferralClickFactory, count, partner=partner, product=factory.Iterator(products))
 
     with django_assert_max_num_queries(STATS_QUERIES):
         response = partner_client.get(STATS)

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from catalog.tests.factories import ProductFactory
-from orders.models import Order, OrderStatus, PartnerProductDay, ReferralClick
+from orders.models import Order, OrderStatus, PartnerProductDay, PartnerProductTotal, ReferralClick
 from orders.tests.factories import DraftFactory, OrderFactory, ReferralClickFactory
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +142,24 @@ def test_whole_days_are_read_from_the_table(
             STATS, {"created_after": "2026-03-02T00:00:00Z", "created_before": "2026-03-04"}
         )
     assert response.status_code == 200
+
+
+def test_the_totals_equal_counting_the_rows_after_any_write(partner, partner_client, history):
+    """`PartnerProductTotal` (all-time stats, the profile's Earnings) follows decisions,
+    reversals, deletions and submissions, as the days do."""
+    orders = list(Order.objects.filter(partner=partner).exclude(status="draft").order_by("id"))
+    approved = next(order for order in orders if order.status == "new")
+    approved.status, approved.reward = OrderStatus.APPROVED, Decimal("12.34")
+    approved.decided_at = approved.created_at
+    approved.save()
+    next(order for order in orders if order.status == "approved").delete()
+    Order.objects.filter(pk=orders[-1].pk).update(income=Decimal("777.00"))
+    ReferralClick.objects.filter(partner=partner).first().delete()
+
+    assert counted_by_api(partner_client) == counted_from_rows(partner)
+    rows = Order.objects.filter(partner=partner, status=OrderStatus.APPROVED)
+    earnings = partner_client.get("/api/profile/").json()["Earnings"]
+    assert earnings["approved_orders"] == rows.count()
+    assert Decimal(earnings["total_income"]) == sum(order.income for order in rows)
+    assert Decimal(earnings["total_reward"]) == sum(order.reward for order in rows)
+    assert not PartnerProductTotal.objects.filter(clicks__lt=0).exists()
