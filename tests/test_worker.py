@@ -7,6 +7,7 @@ Needs Redis (`REDIS_URL`) and PostgreSQL: skipped elsewhere, required in CI.
 """
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -17,11 +18,13 @@ import pytest
 import redis
 from django.conf import settings as django_settings
 from django.db import connection
+from kombu import Connection
 from rest_framework.test import APIClient
 from standardwebhooks import Webhook
 
 from catalog.tests.factories import ProductFactory
 from core.models import Event, EventAudience
+from core.tasks import run, send_email
 from orders.tests.helpers import form, link
 from referrals.tests.factories import PartnerFactory
 from tests.brokers import using_broker
@@ -169,3 +172,35 @@ def test_health_reports_the_broker(broker):
 
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok", "cache": "ok", "broker": "ok"}
+
+
+@pytest.fixture
+def rabbitmq(settings):
+    """The local RabbitMQ (guest account), with a queue of this test's own."""
+    url = "amqp://guest:guest@127.0.0.1:5672//"
+    try:
+        socket.create_connection(("127.0.0.1", 5672), timeout=1).close()
+    except OSError:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the RabbitMQ test: nothing answers on 127.0.0.1:5672")
+        pytest.skip("no RabbitMQ on 127.0.0.1:5672")
+    queue = f"test-rabbitmq-{uuid.uuid4().hex}"
+    with using_broker(settings, url, queue=queue):
+        yield url, queue
+    with Connection(url) as conn:
+        conn.default_channel.queue_delete(queue)
+
+
+def test_rabbitmq_works_as_the_broker(rabbitmq):
+    """`CELERY_BROKER_URL=amqp://...`: health reports it, and a task goes through it."""
+    url, queue = rabbitmq
+
+    health = APIClient().get("/health/")
+    run(send_email, "client@example.com", "Subject", "Body")
+
+    assert health.status_code == 200
+    assert health.json()["broker"] == "ok"
+    with Connection(url) as conn:
+        message = conn.SimpleQueue(queue).get(timeout=10)
+        message.ack()
+    assert message.headers["task"] == "core.tasks.send_email"
