@@ -16,6 +16,7 @@ sends nothing). Where they run is `TASKS_MODE`:
 
 import logging
 import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 from celery import shared_task
@@ -62,11 +63,16 @@ def _submit(task, args: tuple) -> None:
 def wait_for_threads(timeout: float) -> bool:
     """`thread` mode: cancel the delayed runs, and wait until the tasks handed on so far are
     done (tests, benchmarks)."""
-    for timer in list(_timers):
-        timer.cancel()
-    _timers.clear()
-    _, pending = wait(list(_running), timeout=timeout)
-    return not pending
+    deadline = time.monotonic() + timeout
+    while True:  # a task that ends may start a timer: until neither is left
+        for timer in list(_timers):
+            timer.cancel()
+        _timers.clear()
+        _, pending = wait(list(_running), timeout=max(0, deadline - time.monotonic()))
+        if pending:
+            return False
+        if not _timers and not _running:
+            return True
 
 
 def _fire(timer_box: list, task, args: tuple) -> None:
@@ -87,11 +93,15 @@ def _run_here(task, args: tuple, *, own_thread: bool = True) -> None:
 
 
 def _sweep_forever() -> None:
-    """`thread` mode's stand-in for Celery beat: the periodic tasks, every so often."""
-    import time
-
+    """`thread` mode's stand-in for Celery beat: the periodic tasks, every so often (it ends
+    if the process leaves `thread` mode, as the tests do)."""
+    global _sweeper_started
     while True:
         time.sleep(settings.WEBHOOK_SWEEP_SECONDS)
+        if settings.TASKS_MODE != "thread":
+            with _pool_lock:
+                _sweeper_started = False
+            return
         for entry in settings.CELERY_BEAT_SCHEDULE.values():
             close_old_connections()
             _run_here(import_string(entry["task"]), ())
