@@ -27,6 +27,15 @@ def bank_by_token(token: str) -> Bank | None:
     return bank
 
 
+def bank_by_id(bank_id: int) -> Bank | None:
+    """The bank (active or not) by id, or None; kept in the shared cache under the
+    catalogue's generation, which every write to a bank renews. For a partner's own bank,
+    whose id comes from the partner's row."""
+    return cached(
+        CATALOGUE_CACHE, lambda: Bank.objects.filter(pk=bank_id).first(), part=f"bank:{bank_id}"
+    )
+
+
 def banks_active() -> QuerySet[Bank]:
     return Bank.objects.filter(is_active=True).order_by("name")
 
