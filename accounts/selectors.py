@@ -2,6 +2,8 @@
 (`accounts.models.PartnerQuerySet`): the API's serializers, the admin's forms and the services
 all ask here."""
 
+import hashlib
+
 from django.contrib.auth import get_user_model
 
 from core.cache import cached
@@ -30,9 +32,46 @@ def partner_by_phone(*, phone: str):
     return User.objects.filter(phone=phone).first()
 
 
-def partner_active_by_username(*, username: str):
-    """The active partner with that username, in any letter case (as uniqueness is), or None."""
+USERNAMES_CACHE = "usernames"
+
+
+class _UnknownUsername(Exception):
+    """No active partner has the name: nothing to keep (made-up names fill no cache)."""
+
+
+def _partner_active_by_username(username: str):
     return User.objects.with_username(username).filter(is_active=True).first()
+
+
+def partner_active_by_username(*, username: str):
+    """The active partner with that username, in any letter case (as uniqueness is), or None.
+
+    Every visit of a referral link asks this, so the shared cache keeps, for this very
+    spelling of the name, the id the database found and the username it had then; the partner
+    itself is `partner_signed_in`'s copy, which every save and delete renews. While that copy
+    is active and still has that username, the database would answer the same; after a
+    rename, a deactivation or a deletion the database is asked again.
+    """
+    loaded = []
+
+    def load() -> tuple[int, str]:
+        partner = _partner_active_by_username(username)
+        if partner is None:
+            raise _UnknownUsername
+        loaded.append(partner)
+        return partner.pk, partner.username
+
+    part = hashlib.sha256(username.encode()).hexdigest()[:40]
+    try:
+        partner_id, stored_username = cached(USERNAMES_CACHE, load, part=part)
+    except _UnknownUsername:
+        return None
+    if loaded:
+        return loaded[0]
+    partner = partner_signed_in(user_id=partner_id)
+    if partner is not None and partner.is_active and partner.username == stored_username:
+        return partner
+    return _partner_active_by_username(username)
 
 
 def partner_signed_in(*, user_id):

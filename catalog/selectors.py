@@ -4,7 +4,7 @@ import hmac
 
 from django.db.models import QuerySet
 
-from catalog.models import Bank, Category, Product, hash_bank_token
+from catalog.models import CATALOGUE_CACHE, Bank, Category, Product, hash_bank_token
 from core.cache import cached
 
 
@@ -27,6 +27,15 @@ def bank_by_token(token: str) -> Bank | None:
     return bank
 
 
+def bank_by_id(bank_id: int) -> Bank | None:
+    """The bank (active or not) by id, or None; kept in the shared cache under the
+    catalogue's generation, which every write to a bank renews. For a partner's own bank,
+    whose id comes from the partner's row."""
+    return cached(
+        CATALOGUE_CACHE, lambda: Bank.objects.filter(pk=bank_id).first(), part=f"bank:{bank_id}"
+    )
+
+
 def banks_active() -> QuerySet[Bank]:
     return Bank.objects.filter(is_active=True).order_by("name")
 
@@ -43,3 +52,32 @@ def products_available_to(*, partner) -> QuerySet[Product]:
     if partner.bank_id is not None:
         products = products.filter(bank_id=partner.bank_id)
     return products
+
+
+class _Unavailable(Exception):
+    """Not a product the partner may sell: nothing to keep (made-up ids fill no cache)."""
+
+
+def product_available_to(*, partner, product_id: int) -> Product | None:
+    """One of `products_available_to(partner)` (with its bank and category), or None.
+
+    Kept in the shared cache per bank scope under the catalogue's generation, as the product
+    list is (`CATALOGUE_CACHE`): every write to a bank, a category or a product renews it, so
+    a product withdrawn is gone at the next request. For the referral links' landing data.
+    """
+    loaded = []
+
+    def load() -> Product:
+        product = products_available_to(partner=partner).filter(pk=product_id).first()
+        if product is None:
+            raise _Unavailable
+        loaded.append(product)
+        return product
+
+    try:
+        product = cached(
+            CATALOGUE_CACHE, load, part=f"product:{partner.bank_id or 'all'}:{product_id}"
+        )
+    except _Unavailable:
+        return None
+    return loaded[0] if loaded else product

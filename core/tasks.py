@@ -14,6 +14,7 @@ sends nothing). Where they run is `TASKS_MODE`:
   see the e-mails and deliveries at once).
 """
 
+import gc
 import logging
 import threading
 import time
@@ -22,7 +23,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import close_old_connections, connection, transaction
+from django.db import close_old_connections, transaction
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
@@ -62,7 +63,9 @@ def _submit(task, args: tuple) -> None:
 
 def wait_for_threads(timeout: float) -> bool:
     """`thread` mode: cancel the delayed runs, and wait until the tasks handed on so far are
-    done (tests, benchmarks)."""
+    done (tests, benchmarks). Once they are, the pool's threads end, and with them the
+    database connections they kept (so a test database can be dropped)."""
+    global _pool
     deadline = time.monotonic() + timeout
     while True:  # a task that ends may start a timer: until neither is left
         for timer in list(_timers):
@@ -72,7 +75,13 @@ def wait_for_threads(timeout: float) -> bool:
         if pending:
             return False
         if not _timers and not _running:
-            return True
+            break
+    with _pool_lock:
+        pool, _pool = _pool, None
+    if pool is not None:
+        pool.shutdown(wait=True)
+        gc.collect()
+    return True
 
 
 def _fire(timer_box: list, task, args: tuple) -> None:
@@ -81,15 +90,19 @@ def _fire(timer_box: list, task, args: tuple) -> None:
 
 
 def _run_here(task, args: tuple, *, own_thread: bool = True) -> None:
-    """Run a task in this process; in a thread of its own (pool, timer, sweeper) it closes
-    the database connection it opened."""
+    """Run a task in this process. In a thread of the pool or the sweeper, which live as
+    long as the process, the database connection is kept for the next task as a request's
+    is (`CONN_MAX_AGE`, health checks): opening one for every task cost more than the task.
+    With `CONN_MAX_AGE` 0 it is closed after each."""
+    if own_thread:
+        close_old_connections()
     try:
         task(*args)
     except Exception:
         logger.exception("Background task %s failed", task.name)
     finally:
         if own_thread:
-            connection.close()
+            close_old_connections()
 
 
 def _sweep_forever() -> None:

@@ -9,7 +9,7 @@ from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
 from accounts.fields import PhoneNumberField
-from orders.models import Order, OrderStatus, OrderStatusChange
+from orders.models import STATUS_RANK, Order, OrderStatus, OrderStatusChange
 
 INCOME_HELP = "The client's income: a positive amount with at most 2 decimals, as a string."
 
@@ -35,6 +35,22 @@ def _moment(value):
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+def _moments(*values) -> list:
+    """`[_moment(value) for value in values]`, with the settings and the current time zone
+    looked up once for all of them (a list item has three)."""
+    if not settings.USE_TZ or api_settings.DATETIME_FORMAT != ISO_8601:
+        return [_moment(value) for value in values]
+    zone = timezone.get_current_timezone()
+    written = []
+    for value in values:
+        if value is None or value.tzinfo is None:
+            written.append(_moment(value))
+            continue
+        text = value.astimezone(zone).isoformat()
+        written.append(text[:-6] + "Z" if text.endswith("+00:00") else text)
+    return written
+
+
 # The application's own fields that both its partner and its bank see, in the order shown.
 APPLICATION_FIELDS = ["income", "email_client", "phone", "status", "view", "approval"]
 
@@ -47,6 +63,19 @@ def _application_part(order: Order) -> dict:
         "status": order.status,
         "view": order.view,
         "approval": order.approval,
+    }
+
+
+def _application_part_of_row(row: dict) -> dict:
+    """`_application_part` of a list's plain row (`orders.selectors.ORDER_ROW_COLUMNS`)."""
+    status = row["status"]
+    return {
+        "income": _money(row["income"]),
+        "email_client": row["email_client"],
+        "phone": row["phone"],
+        "status": status,
+        "view": STATUS_RANK[status] >= STATUS_RANK[OrderStatus.VIEWED],
+        "approval": status == OrderStatus.APPROVED,
     }
 
 
@@ -190,14 +219,28 @@ class BankOrderSerializer(serializers.ModelSerializer):
 
     product = BankOrderProductSerializer()
 
-    def to_representation(self, order: Order) -> dict:
+    def to_representation(self, order: Order | dict) -> dict:
+        if isinstance(order, dict):  # a list's row (`orders.selectors.order_rows_of_bank`)
+            created_at, submitted_at = _moments(order["created_at"], order["submitted_at"])
+            return {
+                "id": order["id"],
+                "product": {
+                    "id": order["product_id"],
+                    "name": order["product__name"],
+                    "external_id": order["product__external_id"],
+                },
+                **_application_part_of_row(order),
+                "created_at": created_at,
+                "submitted_at": submitted_at,
+            }
         product = order.product
+        created_at, submitted_at = _moments(order.created_at, order.submitted_at)
         return {
             "id": order.pk,
             "product": {"id": product.pk, "name": product.name, "external_id": product.external_id},
             **_application_part(order),
-            "created_at": _moment(order.created_at),
-            "submitted_at": _moment(order.submitted_at),
+            "created_at": created_at,
+            "submitted_at": submitted_at,
         }
 
     class Meta:
@@ -241,8 +284,30 @@ class PartnerOrderSerializer(serializers.ModelSerializer):
             "decided_at",
         ]
 
-    def to_representation(self, order: Order) -> dict:
+    def to_representation(self, order: Order | dict) -> dict:
+        if isinstance(order, dict):  # a list's row (`orders.selectors.order_rows_of_partner`)
+            created_at, submitted_at, decided_at = _moments(
+                order["created_at"], order["submitted_at"], order["decided_at"]
+            )
+            return {
+                "id": order["id"],
+                "product": {
+                    "id": order["product_id"],
+                    "name": order["product__name"],
+                    "bank": {"id": order["product__bank_id"], "name": order["product__bank__name"]},
+                },
+                **_application_part_of_row(order),
+                "channel": order["channel"],
+                "percent_user": order["percent_user"],
+                "reward": _money(order["reward"]),
+                "created_at": created_at,
+                "submitted_at": submitted_at,
+                "decided_at": decided_at,
+            }
         product = order.product
+        created_at, submitted_at, decided_at = _moments(
+            order.created_at, order.submitted_at, order.decided_at
+        )
         return {
             "id": order.pk,
             "product": {
@@ -254,9 +319,9 @@ class PartnerOrderSerializer(serializers.ModelSerializer):
             "channel": order.channel,
             "percent_user": order.percent_user,
             "reward": _money(order.reward),
-            "created_at": _moment(order.created_at),
-            "submitted_at": _moment(order.submitted_at),
-            "decided_at": _moment(order.decided_at),
+            "created_at": created_at,
+            "submitted_at": submitted_at,
+            "decided_at": decided_at,
         }
 
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import partner_active_by_username
-from catalog.selectors import products_available_to
+from catalog.selectors import product_available_to, products_available_to
 from core.errors import NotFoundError
 from core.lookups import same_text
 from orders import events, notifications
@@ -87,8 +87,10 @@ def _link_target(*, username: str):
 
 def referral_link_visit(*, username: str, product_id: int, count_click: bool = True) -> Landing:
     """A client opened the link: count the click and give the landing page its data."""
-    partner, products = _link_target(username=username)
-    product = products.filter(pk=product_id).first()
+    partner = partner_active_by_username(username=username)
+    if partner is None:
+        raise NotFoundError()
+    product = product_available_to(partner=partner, product_id=product_id)
     if product is None:
         raise NotFoundError()
     if count_click:

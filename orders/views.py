@@ -81,7 +81,7 @@ class BankOrderListView(BankEndpoint, generics.ListAPIView):
     cursor_ordering = ("submitted_at", "id")
 
     def scoped_queryset(self):
-        return selectors.orders_of_bank(bank=self.request.auth)
+        return selectors.order_rows_of_bank(bank=self.request.auth)
 
 
 @extend_schema(tags=["applications"])
@@ -95,7 +95,7 @@ class PartnerOrderListCreateView(PartnerEndpoint, generics.ListAPIView):
     cursor_ordering = ("-created_at", "-id")
 
     def scoped_queryset(self):
-        return selectors.orders_of_partner(partner=self.request.user)
+        return selectors.order_rows_of_partner(partner=self.request.user)
 
     @extend_schema(
         request=OrderDraftCreateSerializer,

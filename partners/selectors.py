@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from catalog import selectors as catalog_selectors
 from orders import selectors as order_selectors
 from payouts import selectors as payout_selectors
 from referrals import selectors as referral_selectors
@@ -18,7 +19,7 @@ def profile_user_item(*, partner) -> dict:
         "username": partner.username,
         "email": partner.email,
         "phone": partner.phone,
-        "bank": partner.bank,
+        "bank": catalog_selectors.bank_by_id(partner.bank_id) if partner.bank_id else None,
         "first_name": partner.first_name,
         "last_name": partner.last_name,
         "payout_details": partner.payout_details,

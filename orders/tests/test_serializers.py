@@ -29,11 +29,15 @@ def test_hand_built_items_match_declared_fields(status):
     [detailed] = selectors.order_of_partner_with_history(partner=partner)
 
     assert PartnerOrderSerializer(listed).data == declared(PartnerOrderSerializer, listed)
+    [row] = selectors.order_rows_of_partner(partner=partner)
+    assert PartnerOrderSerializer(row).data == declared(PartnerOrderSerializer, listed)
     assert PartnerOrderDetailSerializer(detailed).data == declared(
         PartnerOrderDetailSerializer, detailed
     )
-    for seen_by_bank in selectors.orders_of_bank(bank=bank):
+    rows = selectors.order_rows_of_bank(bank=bank)
+    for seen_by_bank, row in zip(selectors.orders_of_bank(bank=bank), rows, strict=True):
         assert BankOrderSerializer(seen_by_bank).data == declared(BankOrderSerializer, seen_by_bank)
+        assert BankOrderSerializer(row).data == declared(BankOrderSerializer, seen_by_bank)
     if status == "approved":
         [success] = selectors.approved_orders_recent(partner=partner)
         built = SuccessOrderSerializer(success).data
@@ -47,8 +51,10 @@ def test_moments_are_written_as_drfs_datetime_field_writes_them(settings, zone):
 
     from django.utils import timezone
 
-    from orders.serializers import _moment
+    from orders.serializers import _moment, _moments
 
     settings.TIME_ZONE = zone
-    for moment in (datetime(2026, 3, 1, 12, 30, 5, 123456, tzinfo=UTC), timezone.now()):
+    moments = (datetime(2026, 3, 1, 12, 30, 5, 123456, tzinfo=UTC), timezone.now(), None)
+    for moment in moments:
         assert _moment(moment) == serializers.DateTimeField().to_representation(moment)
+    assert _moments(*moments) == [serializers.DateTimeField().to_representation(m) for m in moments]

@@ -162,3 +162,18 @@ def test_password_change_to_weak_password_is_400(partner_client, partner):
     assert "new_password" in response.json()
     partner.refresh_from_db()
     assert partner.check_password(PASSWORD)
+
+
+def test_profile_shows_a_renamed_bank_at_once(redis_cache):
+    """The partner's bank comes from the catalogue's cache, which a change of the bank renews."""
+    bank = BankFactory(name="Example Bank")
+    client = bearer_client(UserFactory(bank=bank))
+    assert client.get("/api/profile/").json()["User"][0]["bank"]["name"] == "Example Bank"
+
+    bank.name = "Renamed Bank"
+    bank.save()
+
+    assert client.get("/api/profile/").json()["User"][0]["bank"] == {
+        "id": bank.pk,
+        "name": "Renamed Bank",
+    }

@@ -26,6 +26,7 @@ from referrals.tests.factories import PartnerFactory
 from tests.receivers import HangingServer, start_receiver
 from webhooks import services, tasks, transport
 from webhooks.models import Delivery, DeliveryAttempt, DeliveryStatus
+from webhooks.tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -233,6 +234,36 @@ def test_only_the_subscribed_types_are_delivered(
     assert receiver.requests == []
     assert not Delivery.objects.exists()
     assert Event.objects.get(audience=EventAudience.BANK).dispatched_at is not None
+
+
+def test_an_event_of_an_owner_without_a_webhook_is_marked_dispatched_in_three_queries(
+    django_assert_max_num_queries,
+):
+    """The usual case, on every application and decision: no transaction, no look-up of
+    deliveries that cannot exist (the event, the owner's endpoints, the mark)."""
+    event = EventFactory(audience=EventAudience.BANK, owner_id=ProductFactory().bank_id)
+
+    with django_assert_max_num_queries(3):
+        assert services.event_fan_out(event_id=event.pk) == []
+
+    event.refresh_from_db()
+    assert event.dispatched_at is not None
+    assert not Delivery.objects.exists()
+
+
+def test_an_event_handed_on_again_still_attempts_its_pending_deliveries(
+    partner, product, receiver, django_capture_on_commit_callbacks
+):
+    """A second fan-out (the sweep, a lost task) still finds what the first one created, even
+    once the endpoint has stopped receiving the type (the attempt records it as such)."""
+    subscribe_bank(product.bank, receiver.url)
+    with django_capture_on_commit_callbacks(execute=False):  # the first hand-over is lost
+        APIClient().post(link(partner.username, product.pk), form())
+    event = Event.objects.get(audience=EventAudience.BANK)
+    [delivery_id] = services.event_fan_out(event_id=event.pk)
+    subscribe_bank(product.bank, receiver.url, events=["application.decided"])
+
+    assert services.event_fan_out(event_id=event.pk) == [delivery_id]
 
 
 def test_an_event_whose_hand_over_was_lost_is_delivered_by_the_sweep(
