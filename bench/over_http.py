@@ -60,7 +60,25 @@ def environment(args) -> dict[str, str]:
     }
     for scope in ("AUTH", "PUBLIC_ORDER", "LOOKUP", "LANDING", "PARTNER_WRITE", "BANK_AUTH"):
         env[f"THROTTLE_{scope}"] = "100000000/min"
+    if args.broker:
+        # As production runs: the web workers publish each task to the broker and run none. The
+        # queue is this run's own and nobody reads it (the workers' cost is `make bench-events`'s
+        # figure, not the web tier's); it is deleted at the end.
+        env["CELERY_BROKER_URL"] = args.broker
+        env["CELERY_QUEUE"] = f"bench-http-{os.getpid()}"
+    else:
+        env["TASKS_MODE"] = "thread"  # the tasks run in the web workers' own threads
     return env
+
+
+def drop_queue(env) -> None:
+    """The run's unread queue, when it had one on a Redis broker (RabbitMQ's is left to expire
+    with the broker's policies: `rabbitmqctl delete_queue bench-http-<pid>`)."""
+    broker = env.get("CELERY_BROKER_URL", "")
+    if broker.startswith("redis"):
+        import redis
+
+        redis.Redis.from_url(broker).delete(env["CELERY_QUEUE"])
 
 
 def manage(env, *command: str) -> str:
@@ -257,7 +275,8 @@ def throughput(server, seed, args, rows: int) -> None:
     ]
     print(
         f"\n{rows:,} applications; wrk -t2 -c{args.connections} -d{args.seconds}s, "
-        "each run right after one of the plain view"
+        "each run right after one of the plain view; tasks "
+        + ("published to the broker" if args.broker else "in the web workers' threads")
     )
     print(
         f"{'endpoint':<38} {'req/s':>8} {'plain':>8} {'ratio':>6} {'p50 ms':>8} {'p99 ms':>8} "
@@ -359,6 +378,12 @@ def main() -> None:
     parser.add_argument("--database", default=f"bench_http_{os.getpid()}")
     parser.add_argument("--no-throughput", action="store_true", help="only the growth table")
     parser.add_argument(
+        "--broker",
+        metavar="URL",
+        help="a Celery broker for the web workers to publish their tasks to (as in production; "
+        "e.g. redis://127.0.0.1:6379/2); without one they run the tasks in threads of their own",
+    )
+    parser.add_argument(
         "--keep", action="store_true", help="keep the database (named by --database) at the end"
     )
     args = parser.parse_args()
@@ -410,6 +435,7 @@ def main() -> None:
     finally:
         if server is not None:
             server.stop()
+        drop_queue(env)
         if not args.keep:
             psql(env, f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
 
