@@ -263,7 +263,7 @@ WEBHOOK_SWEEP_SECONDS = env_int("WEBHOOK_SWEEP_SECONDS", 15)  # lost hand-overs,
 CELERY_BEAT_SCHEDULE = {
     "webhooks-sweep": {"task": "webhooks.tasks.sweep", "schedule": WEBHOOK_SWEEP_SECONDS}
 }
-EVENTS_DISPATCH_TASK = "webhooks.tasks.event_fan_out"  # by name: core is below webhooks
+EVENTS_DISPATCH_TASK = "webhooks.tasks.events_fan_out"  # by name: core is below webhooks
 # A receiver's seconds to answer; the delays between attempts (+-10 % jitter), then failed.
 WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10)
 WEBHOOK_RETRY_SCHEDULE = [

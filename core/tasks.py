@@ -151,14 +151,10 @@ def run_after_commit(task, *args) -> None:
 
 
 def dispatch_events_after_commit(event_ids: list[int]) -> None:
-    """The committed events go to `EVENTS_DISPATCH_TASK` (the webhooks' fan-out)."""
+    """The committed events go to `EVENTS_DISPATCH_TASK` (the webhooks' fan-out), all of
+    them in one task: one message to the broker per change, however many receivers it has."""
     task = import_string(settings.EVENTS_DISPATCH_TASK)
-
-    def hand_on() -> None:
-        for event_id in event_ids:
-            run(task, event_id)
-
-    transaction.on_commit(hand_on)
+    transaction.on_commit(lambda: run(task, list(event_ids)))
 
 
 @shared_task(name="core.tasks.send_email", soft_time_limit=60, time_limit=90)
