@@ -1,4 +1,4 @@
-"""Writes to the banks themselves: their API tokens and their rows.
+"""Writes to the banks themselves: their API tokens and their rows; the products' row locks.
 
 Catalogue imports, the other writes of this app, live in `catalog.importing`.
 """
@@ -8,7 +8,7 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
-from catalog.models import Bank, hash_bank_token
+from catalog.models import Bank, Product, hash_bank_token
 
 
 @transaction.atomic
@@ -31,3 +31,17 @@ def bank_get_or_create(*, name: str) -> tuple[Bank, bool]:
     if bank is not None:
         return bank, False
     return Bank.objects.create(name=name), True
+
+
+def product_lock(*, product_id: int):
+    """Lock the product's row (`FOR NO KEY UPDATE`: other rows may still point at it) for the
+    caller's transaction, while it is active; its `percent_user` then, or None.
+
+    Its own row only: the callers have its bank and category from the catalogue's cache.
+    """
+    percents = list(
+        Product.objects.select_for_update(no_key=True)
+        .filter(pk=product_id, is_active=True)
+        .values_list("percent_user", flat=True)[:1]
+    )
+    return percents[0] if percents else None

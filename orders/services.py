@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import partner_active_by_username
 from catalog.selectors import product_available_to, products_available_to
+from catalog.services import product_lock
 from core.errors import NotFoundError
 from core.lookups import same_text
 from orders import events, notifications
@@ -77,12 +78,12 @@ def _record(order: Order, *, from_status: str, source: str, reason: str = "", at
 # --- Referral links -------------------------------------------------------------------------
 
 
-def _link_target(*, username: str):
-    """The link's partner and a product it may sell, or a 404 that says not which is wrong."""
+def _link_partner(*, username: str):
+    """The link's partner, or a 404 that says not what is wrong."""
     partner = partner_active_by_username(username=username)
     if partner is None:
         raise NotFoundError()
-    return partner, products_available_to(partner=partner)
+    return partner
 
 
 def referral_link_visit(*, username: str, product_id: int, count_click: bool = True) -> Landing:
@@ -108,9 +109,23 @@ def _refuse_own_contact(*, partner, phone: str, email: str) -> None:
         raise OwnLinkApplicationError(field="email_client", what=_("e-mail"))
 
 
-def _lock_product(products, *, product_id: int):
-    """The product, its row locked for the duplicate check; None when not in `products`."""
-    return products.select_for_update(no_key=True, of=("self",)).filter(pk=product_id).first()
+def _lock_product(*, partner, product_id: int):
+    """A product the partner may sell, its row locked for the duplicate check; None when it
+    is not one.
+
+    The product, its bank and its category come from the catalogue's cache
+    (`product_available_to`, renewed by every write to any of them); the lock reads the
+    product's own row only, and takes its percent from it, so an application is never priced
+    or accepted on a product withdrawn before the lock.
+    """
+    product = product_available_to(partner=partner, product_id=product_id)
+    if product is None:
+        return None
+    percent = product_lock(product_id=product_id)
+    if percent is None:
+        return None
+    product.percent_user = percent
+    return product
 
 
 def _refuse_duplicate(*, product_id: int, phone: str, email: str, now) -> None:
@@ -145,10 +160,10 @@ def order_create_from_link(
     Of identical applications sent at once, one is created and the others get 409. The
     partner's own phone or e-mail is a 400 on that field: no reward for applying to oneself.
     """
-    partner, products = _link_target(username=username)
+    partner = _link_partner(username=username)
     _refuse_own_contact(partner=partner, phone=phone, email=email_client)
     with transaction.atomic():
-        product = _lock_product(products, product_id=product_id)
+        product = _lock_product(partner=partner, product_id=product_id)
         if product is None:
             raise NotFoundError()
         order = Order(
@@ -242,7 +257,7 @@ def order_draft_confirm(
         ]
         if missing:
             raise IncompleteApplicationError(missing)
-        product = _lock_product(products_available_to(partner=partner), product_id=order.product_id)
+        product = _lock_product(partner=partner, product_id=order.product_id)
         if product is None:
             raise ProductUnavailableError()
         _submit(order, product=product, source=ChangeSource.PARTNER, now=timezone.now())
@@ -350,10 +365,12 @@ def _lock_submitted_order(*, order_id: int, bank=None) -> Order:
     )
     if bank is not None:
         orders = orders.filter(bank=bank)
-    order = orders.filter(pk=order_id).first()
-    if order is None:
+    # `[:1]`, not `.first()`: one row by its key needs no ORDER BY, which was a third of
+    # building this query.
+    found = list(orders.filter(pk=order_id)[:1])
+    if not found:
         raise NotFoundError()
-    return order
+    return found[0]
 
 
 def order_apply_bank_decision(
@@ -370,7 +387,9 @@ def order_apply_bank_decision(
     Another bank's application, an unknown one and a draft all answer the same 404.
     """
     target = decision_target(view=view, approval=approval, status=status)
-    with transaction.atomic():
+    # No savepoint of its own: `payouts.decisions` wraps it in the transaction that decides
+    # (and lets whatever fails here end that transaction too); alone, it is that transaction.
+    with transaction.atomic(savepoint=False):
         order = _lock_submitted_order(order_id=order_id, bank=bank)
         previous = order.status
         _decide(order, target=target, source=ChangeSource.BANK, reason=reason)
@@ -380,7 +399,7 @@ def order_apply_bank_decision(
 def order_decide_by_admin(*, order_id: int, status: str, reason: str = "") -> Decision:
     """An admin approves or rejects (or reverses); `changed` is False when it was already so.
     Drafts: 404."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # as `order_apply_bank_decision`
         order = _lock_submitted_order(order_id=order_id)
         previous = order.status
         _decide(order, target=status, source=ChangeSource.ADMIN, reason=reason)

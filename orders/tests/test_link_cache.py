@@ -1,12 +1,14 @@
 """A referral link's partner and product come from the shared cache after the first visit,
 and a change of either shows at the very next visit (accounts.selectors, catalog.selectors)."""
 
+from decimal import Decimal
+
 import pytest
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
 from catalog.tests.factories import ProductFactory
-from orders.models import ReferralClick
+from orders.models import Order, ReferralClick
 from orders.tests.helpers import form, link
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +108,42 @@ def test_applying_after_a_visit_uses_the_cached_partner(partner, product):
     response = APIClient().post(link("anna", product.pk), form())
 
     assert response.status_code == 201, response.content
+
+
+def test_a_warm_application_locks_the_products_own_row_only(
+    partner, product, django_assert_num_queries
+):
+    """Partner and product from the cache: the savepoint, the lock, the duplicate check, the
+    application, its history row and its events."""
+    warm(product)
+
+    with django_assert_num_queries(7) as captured:
+        response = APIClient().post(link("anna", product.pk), form())
+
+    assert response.status_code == 201, response.content
+    [lock] = [
+        query["sql"] for query in captured.captured_queries if "FOR NO KEY UPDATE" in query["sql"]
+    ]
+    assert "JOIN" not in lock
+
+
+def test_a_product_withdrawn_behind_the_caches_back_is_refused_under_the_lock(partner, product):
+    """The lock reads the product's own row: a product the cache still has, but that is no
+    longer active (an UPDATE that renewed no cache), takes no application."""
+    warm(product)
+    type(product).objects.filter(pk=product.pk).update(is_active=False)
+
+    response = APIClient().post(link("anna", product.pk), form())
+
+    assert response.status_code == 404
+    assert not Order.objects.exists()
+
+
+def test_the_percent_is_the_locked_rows_not_the_caches(partner, product):
+    warm(product)
+    type(product).objects.filter(pk=product.pk).update(percent_user=Decimal("7.25"))
+
+    response = APIClient().post(link("anna", product.pk), form())
+
+    assert response.status_code == 201, response.content
+    assert Order.objects.get().percent_user == Decimal("7.25")
