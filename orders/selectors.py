@@ -123,6 +123,25 @@ def approved_orders_recent(*, partner) -> QuerySet[Order]:
     )
 
 
+SUCCESS_ORDER_ROW_COLUMNS = (
+    "id",
+    "product_id",
+    "product__name",
+    "income",
+    "email_client",
+    "phone",
+    "status",
+    "reward",
+    "created_at",
+    "partner_id",
+)
+
+
+def approved_order_rows_recent(*, partner) -> QuerySet:
+    """`approved_orders_recent` as plain rows, for the profile."""
+    return approved_orders_recent(partner=partner).values(*SUCCESS_ORDER_ROW_COLUMNS)
+
+
 def earnings_of(*, partner) -> dict:
     """The profile's "Earnings": every approved application counted and summed, as money
     (a reversed one no longer counts, as in the ledger). Read from `PartnerProductTotal`, which
@@ -210,27 +229,31 @@ def partner_stats(*, partner, created_after=None, created_before=None) -> dict:
         edges = [(created_after, created_before)]
     else:
         first, end = days
-        if first is None and end is None:  # all time: the totals, not every day
-            whole = PartnerProductTotal.objects.filter(partner=partner)
-        else:
-            whole = PartnerProductDay.objects.filter(partner=partner)
-        if first is not None:
-            whole = whole.filter(day__gte=first)
-        if end is not None:
-            whole = whole.filter(day__lt=end)
-        for item in (
-            whole.values("product_id", "product__name")
-            .annotate(
-                clicks=Sum("clicks"),
-                orders=Sum("orders"),
-                link_orders=Sum("link_orders"),
-                approved=Sum("approved"),
-                rejected=Sum("rejected"),
-                reversed=Sum("reversed"),
-                total_reward=Sum("reward"),
+        if first is None and end is None:
+            # All time: the totals, one row per product (their unique constraint), not days.
+            whole = PartnerProductTotal.objects.filter(partner=partner).values(
+                "product_id", "product__name", *FUNNEL_COUNTS, total_reward=F("reward")
             )
-            .order_by()
-        ):
+        else:
+            days_rows = PartnerProductDay.objects.filter(partner=partner)
+            if first is not None:
+                days_rows = days_rows.filter(day__gte=first)
+            if end is not None:
+                days_rows = days_rows.filter(day__lt=end)
+            whole = (
+                days_rows.values("product_id", "product__name")
+                .annotate(
+                    clicks=Sum("clicks"),
+                    orders=Sum("orders"),
+                    link_orders=Sum("link_orders"),
+                    approved=Sum("approved"),
+                    rejected=Sum("rejected"),
+                    reversed=Sum("reversed"),
+                    total_reward=Sum("reward"),
+                )
+                .order_by()
+            )
+        for item in whole:
             add(item)
     if edges:
         in_edges = Q()

@@ -425,7 +425,21 @@ class SuccessOrderSerializer(serializers.ModelSerializer):
             "user_id",
         ]
 
-    def to_representation(self, order: Order) -> dict:
+    def to_representation(self, order: Order | dict) -> dict:
+        if isinstance(order, dict):  # a row (`orders.selectors.approved_order_rows_recent`)
+            return {
+                "id": order["id"],
+                "product_id": {"id": order["product_id"], "name": order["product__name"]},
+                "income": _money(order["income"]),
+                "email_client": order["email_client"],
+                "phone": order["phone"],
+                "view": STATUS_RANK[order["status"]] >= STATUS_RANK[OrderStatus.VIEWED],
+                "approval": order["status"] == OrderStatus.APPROVED,
+                "status": order["status"],
+                "reward": _money(order["reward"]),
+                "created_at": _moment(order["created_at"]),
+                "user_id": order["partner_id"],
+            }
         return {
             "id": order.pk,
             "product_id": {"id": order.product.pk, "name": order.product.name},

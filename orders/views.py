@@ -169,4 +169,6 @@ class PartnerStatsView(PartnerEndpoint, APIView):
         query = PartnerStatsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         stats = selectors.partner_stats(partner=request.user, **query.validated_data)
-        return Response(PartnerStatsSerializer(stats).data)
+        # Already in `PartnerStatsSerializer`'s shape, to the key order (the test of the
+        # serializers checks it): DRF's nested serialization of it was most of this view's time.
+        return Response(stats)

@@ -50,6 +50,6 @@ def _earnings(*, partner) -> dict:
 def partner_profile(*, partner) -> Profile:
     return Profile(
         user_items=[profile_user_item(partner=partner)],
-        success_orders=order_selectors.approved_orders_recent(partner=partner),
+        success_orders=order_selectors.approved_order_rows_recent(partner=partner),
         earnings=_earnings(partner=partner),
     )

@@ -131,16 +131,16 @@ def referral_summary(*, partner) -> dict:
         .annotate(total=Count("id"))
         .values("total")
     )
-    summary = (
+    found = list(
         User.objects.filter(pk=partner.pk)
         .annotate(
             own_code=Subquery(own_code.values("code")[:1]),
             activated=Subquery(activated),
             referrals_total=Coalesce(Subquery(count, output_field=IntegerField()), 0),
         )
-        .values("own_code", "activated", "referrals_total")
-        .first()
-    ) or {"own_code": None, "activated": None, "referrals_total": 0}
+        .values("own_code", "activated", "referrals_total")[:1]  # one row: no ORDER BY
+    )
+    summary = found[0] if found else {"own_code": None, "activated": None, "referrals_total": 0}
     recent = referrals_of(referrer_id=partner.pk).values_list(
         "referred__username", "referred__phone"
     )[:PROFILE_REFERRALS_LIMIT]

@@ -43,6 +43,8 @@ def test_hand_built_items_match_declared_fields(status):
         built = SuccessOrderSerializer(success).data
         assert built == declared(SuccessOrderSerializer, success)
         assert list(built) == SuccessOrderSerializer.Meta.fields  # the keys in the same order
+        [row] = selectors.approved_order_rows_recent(partner=partner)
+        assert list(SuccessOrderSerializer(row).data.items()) == list(built.items())
 
 
 @pytest.mark.parametrize("zone", ["UTC", "Europe/Moscow", "America/St_Johns"])
@@ -58,3 +60,32 @@ def test_moments_are_written_as_drfs_datetime_field_writes_them(settings, zone):
     for moment in moments:
         assert _moment(moment) == serializers.DateTimeField().to_representation(moment)
     assert _moments(*moments) == [serializers.DateTimeField().to_representation(m) for m in moments]
+
+
+@pytest.mark.parametrize("ranged", [False, True])
+def test_the_statistics_are_already_in_their_serializers_shape(ranged):
+    """`GET /api/stats/` answers `partner_stats` as it is: it must be what the documented
+    serializer would write, to the key order, for all time and for a range of days."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from orders.serializers import PartnerStatsSerializer
+    from orders.tests.factories import ReferralClickFactory
+
+    order = OrderFactory(status="approved", reward="12.50")
+    partner = order.partner
+    OrderFactory(partner=partner, status="rejected")
+    ReferralClickFactory(partner=partner, product=order.product)
+    now = timezone.now()
+    window = {"created_after": now - timedelta(days=3), "created_before": now} if ranged else {}
+
+    stats = selectors.partner_stats(partner=partner, **window)
+
+    written = PartnerStatsSerializer(stats).data
+    assert stats["orders"] == 2 and stats["clicks"] == 1 and stats["total_reward"] == "12.50"
+    assert stats == written
+    assert list(stats) == list(written)
+    for entry, written_entry in zip(stats["by_product"], written["by_product"], strict=True):
+        assert list(entry.items()) == list(written_entry.items())
+        assert list(entry["product"].items()) == list(written_entry["product"].items())
