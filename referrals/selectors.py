@@ -4,8 +4,8 @@ import re
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
+from django.utils import timezone
 
 from accounts.phones import mask_phone
 from referrals.models import INVITE_CODE_PATTERN, InviteCode, Referral
@@ -118,36 +118,40 @@ def referrals_visible_to(*, viewer, user_id: int) -> QuerySet[Referral] | None:
     return referrals_of(referrer_id=user_id)
 
 
+def _summary_sql() -> str:
+    """The referral summary's one statement: the partner's own usable code (the rule of
+    `InviteCodeQuerySet.usable`: active, not deleted, not expired), the code it entered and how
+    many partners it brought in. Written out rather than built by the ORM, whose three
+    correlated subqueries cost more to build than PostgreSQL took to run them; a test holds it
+    to the ORM's answer for codes in every state."""
+    codes, referrals = InviteCode._meta.db_table, Referral._meta.db_table
+    return f"""
+        SELECT
+            (SELECT code FROM {codes}
+             WHERE user_id = %s AND is_active AND deleted_at IS NULL
+               AND (expires_at IS NULL OR expires_at > %s)
+             ORDER BY id DESC LIMIT 1),
+            (SELECT c.code FROM {referrals} r LEFT JOIN {codes} c ON c.id = r.code_id
+             WHERE r.referred_id = %s ORDER BY r.created_at DESC, r.id DESC LIMIT 1),
+            (SELECT COUNT(*) FROM {referrals} WHERE referrer_id = %s)
+    """  # noqa: S608 - the table names are the models', the values parameters
+
+
 def referral_summary(*, partner) -> dict:
     """What the profile shows of the partner's referrals, as plain data, in two queries
     whatever the number of referrals: its own active code, the code it entered, how many
     partners it brought in and the most recent of them (phones masked)."""
-    own_code = InviteCode.objects.usable().filter(user=OuterRef("pk")).order_by("-id")
-    activated = Referral.objects.filter(referred=OuterRef("pk")).values("code__code")[:1]
-    count = (
-        Referral.objects.filter(referrer=OuterRef("pk"))
-        .order_by()
-        .values("referrer")
-        .annotate(total=Count("id"))
-        .values("total")
-    )
-    found = list(
-        User.objects.filter(pk=partner.pk)
-        .annotate(
-            own_code=Subquery(own_code.values("code")[:1]),
-            activated=Subquery(activated),
-            referrals_total=Coalesce(Subquery(count, output_field=IntegerField()), 0),
-        )
-        .values("own_code", "activated", "referrals_total")[:1]  # one row: no ORDER BY
-    )
-    summary = found[0] if found else {"own_code": None, "activated": None, "referrals_total": 0}
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(_summary_sql(), [partner.pk, now, partner.pk, partner.pk])
+        own_code, activated, total = cursor.fetchone()
     recent = referrals_of(referrer_id=partner.pk).values_list(
         "referred__username", "referred__phone"
     )[:PROFILE_REFERRALS_LIMIT]
     return {
-        "invite_code": summary["own_code"],
-        "activated_code": summary["activated"],
-        "referrals_count": summary["referrals_total"],
+        "invite_code": own_code,
+        "activated_code": activated,
+        "referrals_count": total,
         "referrals": [
             {"username": username, "phone": mask_phone(phone)} for username, phone in recent
         ],
