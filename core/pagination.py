@@ -8,6 +8,8 @@ page (a keyset on the list's order: no OFFSET, no full count), whose `next` and 
 cursor links. `?cursor=` with no value starts at the beginning.
 """
 
+from functools import partial
+
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 from rest_framework.pagination import CursorPagination
@@ -41,9 +43,16 @@ def bounded_count(queryset) -> int:
 
 
 class BoundedCountPaginator(Paginator):
+    """Django's paginator with `bounded_count`, of `count_of` when given (the same rows as
+    `object_list`, in a cheaper query)."""
+
+    def __init__(self, object_list, per_page, *args, count_of=None, **kwargs) -> None:
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.count_of = object_list if count_of is None else count_of
+
     @cached_property
     def count(self) -> int:
-        return bounded_count(self.object_list)
+        return bounded_count(self.count_of)
 
 
 class _KeysetPages(CursorPagination):
@@ -64,18 +73,25 @@ class _KeysetPages(CursorPagination):
 
 
 class ApplicationPagination(PageNumberPagination):
-    """`?page=N` with a count bounded at `COUNT_LIMIT`, or `?cursor=` (keyset) pages."""
+    """`?page=N` with a count bounded at `COUNT_LIMIT`, or `?cursor=` (keyset) pages.
 
-    django_paginator_class = BoundedCountPaginator
+    A view with `row_columns` gets its page as plain rows, `.values(*row_columns)` of its
+    filtered queryset, while the count is of the queryset itself: no columns and none of the
+    joins the rows need (building and running those was most of a count's cost).
+    """
+
     cursor_query_param = "cursor"
 
     def paginate_queryset(self, queryset, request, view=None):
         self.keyset = None
+        columns = getattr(view, "row_columns", None)
+        rows = queryset.values(*columns) if columns else queryset
         if self.cursor_query_param not in request.query_params:
-            return super().paginate_queryset(queryset, request, view)
+            self.django_paginator_class = partial(BoundedCountPaginator, count_of=queryset)
+            return super().paginate_queryset(rows, request, view)
         self.keyset = _KeysetPages()
         self.keyset_count = bounded_count(queryset)
-        return self.keyset.paginate_queryset(queryset, request, view)
+        return self.keyset.paginate_queryset(rows, request, view)
 
     def get_paginated_response(self, data):
         if self.keyset is None:

@@ -79,9 +79,10 @@ class BankOrderListView(BankEndpoint, generics.ListAPIView):
     filterset_class = BankOrderFilter
     pagination_class = ApplicationPagination
     cursor_ordering = ("submitted_at", "id")
+    row_columns = selectors.BANK_ORDER_ROW_COLUMNS  # the page as plain rows (the pagination's)
 
     def scoped_queryset(self):
-        return selectors.order_rows_of_bank(bank=self.request.auth)
+        return selectors.orders_of_bank(bank=self.request.auth)
 
 
 @extend_schema(tags=["applications"])
@@ -93,9 +94,10 @@ class PartnerOrderListCreateView(PartnerEndpoint, generics.ListAPIView):
     filterset_class = PartnerOrderFilter
     pagination_class = ApplicationPagination
     cursor_ordering = ("-created_at", "-id")
+    row_columns = selectors.PARTNER_ORDER_ROW_COLUMNS  # the page as plain rows (the pagination's)
 
     def scoped_queryset(self):
-        return selectors.order_rows_of_partner(partner=self.request.user)
+        return selectors.orders_of_partner(partner=self.request.user)
 
     @extend_schema(
         request=OrderDraftCreateSerializer,

@@ -105,3 +105,26 @@ def test_a_cursor_page_takes_the_same_queries_whatever_the_rows(
     with django_assert_max_num_queries(3):
         response = partner_client.get(first["next"])
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("cursor", [False, True], ids=["page", "cursor"])
+@pytest.mark.parametrize("who", ["partner", "bank"])
+def test_the_count_reads_no_column_and_no_join_the_rows_need(
+    partner, partner_client, django_assert_max_num_queries, who, cursor
+):
+    """The page's rows join the product (and the bank); their count needs neither."""
+    product = ProductFactory()
+    applications(partner, 4, product=product)
+    client, url = (
+        (partner_client, ORDERS) if who == "partner" else (bank_client(product.bank), BANK_ORDERS)
+    )
+    url += "?cursor=&page_size=2" if cursor else "?page_size=2"
+
+    with django_assert_max_num_queries(3) as captured:
+        response = client.get(url)
+
+    assert response.status_code == 200
+    assert response.json()["count"] == 4 and len(response.json()["results"]) == 2
+    [count] = [query["sql"] for query in captured.captured_queries if "COUNT(" in query["sql"]]
+    assert "JOIN" not in count
+    assert any('JOIN "catalog_product"' in query["sql"] for query in captured)  # the rows'
