@@ -36,6 +36,17 @@ def bank_by_id(bank_id: int) -> Bank | None:
     )
 
 
+def product_by_id(product_id: int) -> Product | None:
+    """The product (active or not) by id with its bank and category, or None; kept in the
+    shared cache under the catalogue's generation, which every write to a bank, a category or
+    a product renews. For the applications' decisions: their product may be withdrawn since."""
+    return cached(
+        CATALOGUE_CACHE,
+        lambda: Product.objects.select_related("bank", "category").filter(pk=product_id).first(),
+        part=f"product-any:{product_id}",
+    )
+
+
 def banks_active() -> QuerySet[Bank]:
     return Bank.objects.filter(is_active=True).order_by("name")
 
