@@ -237,7 +237,9 @@ def wrk(url, *, seconds, connections, headers=(), script=None, script_args=()) -
     )
 
 
-def throughput(server, seed, args, rows: int) -> None:
+def throughput(server, seed, args, rows: int, run: int) -> None:
+    """`run`: the size's number, so that each size's applications have phones of their own
+    (the duplicate rule would refuse the earlier size's as 409s)."""
     partner, bank = (
         f"Authorization: Bearer {seed['access']}",
         f"Authorization: Bank {seed['bank_token']}",
@@ -245,6 +247,9 @@ def throughput(server, seed, args, rows: int) -> None:
     products = seed["products"]
     first_order = seed["first_order"]
     endpoints = [
+        ("floor: DRF view, no auth", "/bench/floor/drf/", [], None, ()),
+        ("floor: DRF view, JWT", "/bench/floor/jwt/", [partner], None, ()),
+        ("floor: DRF view, JWT, one query", "/bench/floor/jwt-query/", [partner], None, ()),
         ("GET /api/product/ (50 items, JWT)", "/api/product/", [partner], None, ()),
         ("GET /api/product/{id}/", f"/api/product/{products[0]}/", [partner], None, ()),
         (
@@ -259,7 +264,7 @@ def throughput(server, seed, args, rows: int) -> None:
             "/",
             [],
             "apply.lua",
-            ("bench", products[0], len(products), rows),
+            ("bench", products[0], len(products), run),
         ),
         (
             "PUT bank decision (view)",
@@ -421,7 +426,7 @@ def main() -> None:
             server = Server(env, port=args.port, workers=args.workers)
             growth[rows] = single_connection(server, env, seed, args)
             if not args.no_throughput:
-                throughput(server, seed, args, rows)
+                throughput(server, seed, args, rows, run=len(growth))
             server.stop()
             server = None
         sizes = sorted(growth)
