@@ -376,10 +376,15 @@ def _lock_submitted_order(*, order_id: int, bank=None) -> Order:
 def _attach_related(order: Order, *, partner: bool) -> None:
     """The locked application's product (with bank and category) and, when asked, its partner,
     from the shared cache (renewed by every write to them), for its events, e-mails and
-    commissions."""
-    order.product = product_by_id(order.product_id)
+    commissions. (Both are protected from deletion while the application exists; were one
+    missing all the same, its attribute would load from the database as usual.)"""
+    product = product_by_id(order.product_id)
+    if product is not None:
+        order.product = product
     if partner:
-        order.partner = partner_signed_in(user_id=order.partner_id)
+        found = partner_signed_in(user_id=order.partner_id)
+        if found is not None:
+            order.partner = found
 
 
 def order_apply_bank_decision(

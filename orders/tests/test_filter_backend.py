@@ -1,4 +1,5 @@
-"""The lists' filter backend builds a FilterSet only for a request that names a filter."""
+"""The lists' filter backend (`core.filtering`) builds a FilterSet only for a request that names
+a filter; tested through the partner's list."""
 
 import pytest
 
