@@ -11,6 +11,8 @@ cursor links. `?cursor=` with no value starts at the beginning.
 from functools import partial
 
 from django.core.paginator import Paginator
+from django.db.models import IntegerField
+from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 from rest_framework.pagination import CursorPagination
 from rest_framework.pagination import PageNumberPagination as BasePageNumberPagination
@@ -37,14 +39,42 @@ class PageNumberPagination(BasePageNumberPagination):
         return parameters
 
 
+# The column of a page's rows that carries their list's bounded count (then taken off them).
+TOTAL = "_bounded_total"
+
+
 def bounded_count(queryset) -> int:
     """The number of rows, counting no further than `COUNT_LIMIT` (one bounded query)."""
     return queryset.order_by()[:COUNT_LIMIT].count()
 
 
+def bounded_count_column(queryset) -> RawSQL:
+    """`bounded_count(queryset)` as a column of another query: an uncorrelated subquery, which
+    PostgreSQL runs once for the whole statement. Its SQL and parameters are the ORM's own
+    (`queryset`'s), so nothing but the ORM's parameters reaches the database."""
+    sql, params = queryset.order_by().values("pk")[:COUNT_LIMIT].query.sql_with_params()
+    return RawSQL(  # noqa: S611 - the ORM's own SQL and parameters
+        f"SELECT COUNT(*) FROM ({sql}) AS bounded",  # noqa: S608 - the ORM's SQL, parameters apart
+        params,
+        output_field=IntegerField(),
+    )
+
+
+def take_total(rows: list[dict]) -> int | None:
+    """The bounded count the rows carry (None for no rows), taken off each of them."""
+    for row in rows:
+        total = row.pop(TOTAL)
+    return total if rows else None
+
+
 class BoundedCountPaginator(Paginator):
     """Django's paginator with `bounded_count`, of `count_of` when given (the same rows as
-    `object_list`, in a cheaper query)."""
+    `object_list`, in a cheaper query).
+
+    When `object_list` is a queryset of plain rows (`.values()`), a page whose count is not
+    known yet is read in one query with the count as a column of its rows; only an empty page
+    (none there to carry it) counts in a query of its own.
+    """
 
     def __init__(self, object_list, per_page, *args, count_of=None, **kwargs) -> None:
         super().__init__(object_list, per_page, *args, **kwargs)
@@ -53,6 +83,27 @@ class BoundedCountPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return bounded_count(self.count_of)
+
+    def page(self, number):
+        rows_of_values = getattr(self.object_list, "_fields", None) is not None
+        if "count" in self.__dict__ or not rows_of_values:
+            return super().page(number)
+        try:
+            start = (int(number) - 1) * self.per_page
+        except (TypeError, ValueError):
+            return super().page(number)  # Django's own PageNotAnInteger
+        if start < 0:
+            return super().page(number)  # Django's own EmptyPage
+        rows = list(
+            self.object_list.annotate(**{TOTAL: bounded_count_column(self.count_of)})[
+                start : start + self.per_page
+            ]
+        )
+        total = take_total(rows)
+        if total is not None:
+            self.__dict__["count"] = total  # `count` is a cached property
+        number = self.validate_number(number)
+        return self._get_page(rows, number, self)
 
 
 class _KeysetPages(CursorPagination):
@@ -90,6 +141,13 @@ class ApplicationPagination(PageNumberPagination):
             self.django_paginator_class = partial(BoundedCountPaginator, count_of=queryset)
             return super().paginate_queryset(rows, request, view)
         self.keyset = _KeysetPages()
+        if columns:  # the count as a column of the page's rows, as the paginator does
+            page = self.keyset.paginate_queryset(
+                rows.annotate(**{TOTAL: bounded_count_column(queryset)}), request, view
+            )
+            total = take_total(page)
+            self.keyset_count = bounded_count(queryset) if total is None else total
+            return page
         self.keyset_count = bounded_count(queryset)
         return self.keyset.paginate_queryset(rows, request, view)
 

@@ -109,12 +109,13 @@ def test_a_cursor_page_takes_the_same_queries_whatever_the_rows(
 
 @pytest.mark.parametrize("cursor", [False, True], ids=["page", "cursor"])
 @pytest.mark.parametrize("who", ["partner", "bank"])
-def test_the_count_reads_no_column_and_no_join_the_rows_need(
+def test_a_page_and_its_count_are_one_query(
     partner, partner_client, django_assert_max_num_queries, who, cursor
 ):
-    """The page's rows join the product (and the bank); their count needs neither."""
+    """The page's rows carry their list's bounded count, a subquery that reads no column and
+    no join the rows need (the rows join the product, and the partner's the bank)."""
     product = ProductFactory()
-    applications(partner, 4, product=product)
+    applications(partner, 5, product=product)
     client, url = (
         (partner_client, ORDERS) if who == "partner" else (bank_client(product.bank), BANK_ORDERS)
     )
@@ -124,7 +125,35 @@ def test_the_count_reads_no_column_and_no_join_the_rows_need(
         response = client.get(url)
 
     assert response.status_code == 200
-    assert response.json()["count"] == 4 and len(response.json()["results"]) == 2
-    [count] = [query["sql"] for query in captured.captured_queries if "COUNT(" in query["sql"]]
-    assert "JOIN" not in count
-    assert any('JOIN "catalog_product"' in query["sql"] for query in captured)  # the rows'
+    body = response.json()
+    assert body["count"] == 5 and len(body["results"]) == 2
+    assert all(pagination.TOTAL not in item for item in body["results"])
+    [query] = [q["sql"] for q in captured if 'FROM "orders_order"' in q["sql"]]
+    assert 'JOIN "catalog_product"' in query  # the rows'
+    counted = query.split("SELECT COUNT(*) FROM (", 1)[1].split(") AS bounded", 1)[0]
+    assert "JOIN" not in counted and "LIMIT" in counted
+
+
+@pytest.mark.parametrize("query", ["?page=3&page_size=2", "?page=4&page_size=2", "?page=last"])
+def test_a_page_past_the_rows_counts_in_a_query_of_its_own(partner, partner_client, query):
+    """An empty page has no row to carry the count: past the end it is a 404 as before; the
+    last page (and an empty list's first page) still knows its count."""
+    applications(partner, 5, product=ProductFactory())
+
+    response = partner_client.get(ORDERS + query)
+
+    if query == "?page=4&page_size=2":
+        assert response.status_code == 404
+        assert response.json() == {"detail": "Invalid page."}
+    else:
+        assert response.status_code == 200
+        assert response.json()["count"] == 5
+        assert response.json()["results"]
+
+
+def test_an_empty_list_counts_nought(partner_client):
+    response = partner_client.get(ORDERS)
+
+    assert response.status_code == 200
+    assert response.json() == {"count": 0, "next": None, "previous": None, "results": []}
+    assert partner_client.get(f"{ORDERS}?cursor=").json()["count"] == 0
