@@ -128,10 +128,27 @@ class LandingProductSerializer(IdNameSerializer):
 
 
 class LandingSerializer(serializers.Serializer):
-    """What the landing page of a partner's link for a product shows."""
+    """What the landing page of a partner's link for a product shows.
+
+    The fields document the shape; `to_representation` builds the same dict directly (every
+    visit of a link answers it; orders/tests/test_serializers.py holds the two together).
+    """
 
     partner = LandingPartnerSerializer()
     product = LandingProductSerializer()
+
+    def to_representation(self, landing) -> dict:
+        product = landing.product
+        return {
+            "partner": {"username": landing.partner.username},
+            "product": {
+                "id": product.pk,
+                "name": product.name,
+                "description": product.description,
+                "category": {"name": product.category.name},
+                "bank": {"name": product.bank.name},
+            },
+        }
 
 
 class OrderLinkCreateSerializer(serializers.Serializer):
@@ -171,6 +188,18 @@ class OrderLinkCreatedSerializer(serializers.ModelSerializer):
         model = Order
         fields = ["id", "income", "email_client", "phone", "user_id", "product_id", "status"]
 
+    def to_representation(self, order: Order) -> dict:
+        """The declared fields' output, built directly (as `LandingSerializer`)."""
+        return {
+            "id": order.pk,
+            "income": _money(order.income),
+            "email_client": order.email_client,
+            "phone": order.phone,
+            "user_id": {"username": order.partner.username},
+            "product_id": {"name": order.product.name},
+            "status": order.status,
+        }
+
 
 # --- Banks ----------------------------------------------------------------------------------
 
@@ -205,6 +234,15 @@ class BankDecisionResultSerializer(serializers.ModelSerializer):
     class Meta:
         model = Order
         fields = ["id", "view", "approval", "status"]
+
+    def to_representation(self, order: Order) -> dict:
+        """The declared fields' output, built directly (as `LandingSerializer`)."""
+        return {
+            "id": order.pk,
+            "view": order.view,
+            "approval": order.approval,
+            "status": order.status,
+        }
 
 
 class BankOrderProductSerializer(IdNameSerializer):

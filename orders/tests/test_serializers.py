@@ -89,3 +89,27 @@ def test_the_statistics_are_already_in_their_serializers_shape(ranged):
     for entry, written_entry in zip(stats["by_product"], written["by_product"], strict=True):
         assert list(entry.items()) == list(written_entry.items())
         assert list(entry["product"].items()) == list(written_entry["product"].items())
+
+
+@pytest.mark.parametrize("status", ["new", "viewed", "approved", "rejected"])
+def test_hand_built_answers_of_links_and_decisions_match_declared_fields(status):
+    from orders.serializers import (
+        BankDecisionResultSerializer,
+        LandingSerializer,
+        OrderLinkCreatedSerializer,
+    )
+    from orders.services import Landing
+
+    order = OrderFactory(status=status, product__description="A card\nwith cashback")
+    landing = Landing(partner=order.partner, product=order.product)
+
+    generic = serializers.Serializer.to_representation
+    for serializer_class, instance in (
+        (LandingSerializer, landing),
+        (OrderLinkCreatedSerializer, order),
+        (BankDecisionResultSerializer, order),
+    ):
+        built = serializer_class(instance).data
+        expected = generic(serializer_class(), instance)
+        assert built == expected, serializer_class.__name__
+        assert list(built) == list(expected)  # the keys in the same order
