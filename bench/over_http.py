@@ -78,7 +78,8 @@ def drop_queue(env) -> None:
     if broker.startswith("redis"):
         import redis
 
-        redis.Redis.from_url(broker).delete(env["CELERY_QUEUE"])
+        store, queue = redis.Redis.from_url(broker), env["CELERY_QUEUE"]
+        store.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
 
 
 def manage(env, *command: str) -> str:

@@ -102,7 +102,7 @@ if DB_ENGINE in {"postgresql", "postgres", "django.db.backends.postgresql"}:
             "HOST": env("DB_HOST", "127.0.0.1"),
             "PORT": env("DB_PORT", "5432"),
             "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
-            "CONN_HEALTH_CHECKS": True,
+            "CONN_HEALTH_CHECKS": env_bool("DB_CONN_HEALTH_CHECKS", True),
         }
     }
 elif DB_ENGINE in {"sqlite", "sqlite3", "django.db.backends.sqlite3"}:
