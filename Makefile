@@ -64,9 +64,11 @@ bench: $(VENV)/.installed
 	DEBUG=1 $(PY) bench/run.py
 
 ## bench-http: gunicorn on PostgreSQL + Redis under wrk, ratios to plain Django, growth 1k->100k
+## (the web workers publish their tasks to BENCH_BROKER, as in production; empty: threads)
+BENCH_BROKER ?= redis://127.0.0.1:6379/2
 bench-http: $(VENV)/.installed
 	command -v wrk >/dev/null || apt-get install -y wrk
-	$(PY) bench/over_http.py $(BENCH_ARGS)
+	$(PY) bench/over_http.py $(if $(BENCH_BROKER),--broker $(BENCH_BROKER)) $(BENCH_ARGS)
 
 ## bench-events: a real worker's event throughput, and an apply with a hanging SMTP server
 bench-events: $(VENV)/.installed
