@@ -44,15 +44,19 @@ TOTAL = "_bounded_total"
 
 
 def bounded_count(queryset) -> int:
-    """The number of rows, counting no further than `COUNT_LIMIT` (one bounded query)."""
-    return queryset.order_by()[:COUNT_LIMIT].count()
+    """The number of rows, counting no further than `COUNT_LIMIT` (one bounded query).
+
+    The rows are counted in the list's own order, which its index has: PostgreSQL then walks
+    that index (an index-only scan) rather than the table (a sequential scan of every row it
+    counts, twice as long at 10,000)."""
+    return queryset[:COUNT_LIMIT].count()
 
 
 def bounded_count_column(queryset) -> RawSQL:
     """`bounded_count(queryset)` as a column of another query: an uncorrelated subquery, which
     PostgreSQL runs once for the whole statement. Its SQL and parameters are the ORM's own
     (`queryset`'s), so nothing but the ORM's parameters reaches the database."""
-    sql, params = queryset.order_by().values("pk")[:COUNT_LIMIT].query.sql_with_params()
+    sql, params = queryset.values("pk")[:COUNT_LIMIT].query.sql_with_params()
     return RawSQL(  # noqa: S611 - the ORM's own SQL and parameters
         f"SELECT COUNT(*) FROM ({sql}) AS bounded",  # noqa: S608 - the ORM's SQL, parameters apart
         params,
