@@ -114,9 +114,11 @@ def _lock_product(*, partner, product_id: int):
     is not one.
 
     The product, its bank and its category come from the catalogue's cache
-    (`product_available_to`, renewed by every write to any of them); the lock reads the
-    product's own row only, and takes its percent from it, so an application is never priced
-    or accepted on a product withdrawn before the lock.
+    (`product_available_to`, renewed by every write to any of them, and again when that write
+    commits); the lock reads the product's own row only and takes its percent from it, so an
+    application is never priced on a stale percent nor accepted on a product withdrawn before
+    the lock. A bank or a category switched off counts from the next request on (an application
+    already past its cache read when that commits is taken, as one a moment earlier would be).
     """
     product = product_available_to(partner=partner, product_id=product_id)
     if product is None:
