@@ -96,8 +96,10 @@ class BoundedCountPaginator(Paginator):
             start = (int(number) - 1) * self.per_page
         except (TypeError, ValueError):
             return super().page(number)  # Django's own PageNotAnInteger
-        if start < 0:
-            return super().page(number)  # Django's own EmptyPage
+        if start < 0 or start >= COUNT_LIMIT:
+            # Before the first page, or past any page a bounded count can have: Django's own
+            # EmptyPage, after the count (an OFFSET this large would overflow the database's).
+            return super().page(number)
         rows = list(
             self.object_list.annotate(**{TOTAL: bounded_count_column(self.count_of)})[
                 start : start + self.per_page

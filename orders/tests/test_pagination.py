@@ -157,3 +157,21 @@ def test_an_empty_list_counts_nought(partner_client):
     assert response.status_code == 200
     assert response.json() == {"count": 0, "next": None, "previous": None, "results": []}
     assert partner_client.get(f"{ORDERS}?cursor=").json()["count"] == 0
+
+
+@pytest.mark.parametrize("who", ["partner", "bank"])
+@pytest.mark.parametrize("page", ["42529052104437604024320", "201", "0", "-3", "x"])
+def test_a_page_no_bounded_count_can_have_is_a_json_404(partner, partner_client, who, page):
+    """Found by Schemathesis: a page number whose OFFSET overflows the database's integers was
+    a 500 once the page was read before its count. Past the bound (10,000 rows: 200 pages of
+    50), before the first page or not a number, it is the 404 it always was."""
+    product = ProductFactory()
+    applications(partner, 3, product=product)
+    client, url = (
+        (partner_client, ORDERS) if who == "partner" else (bank_client(product.bank), BANK_ORDERS)
+    )
+
+    response = client.get(url, {"page": page})
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Invalid page."}
