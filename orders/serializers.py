@@ -465,15 +465,16 @@ class SuccessOrderSerializer(serializers.ModelSerializer):
 
     def to_representation(self, order: Order | dict) -> dict:
         if isinstance(order, dict):  # a row (`orders.selectors.approved_order_rows_recent`)
+            part = _application_part_of_row(order)
             return {
                 "id": order["id"],
                 "product_id": {"id": order["product_id"], "name": order["product__name"]},
-                "income": _money(order["income"]),
-                "email_client": order["email_client"],
-                "phone": order["phone"],
-                "view": STATUS_RANK[order["status"]] >= STATUS_RANK[OrderStatus.VIEWED],
-                "approval": order["status"] == OrderStatus.APPROVED,
-                "status": order["status"],
+                "income": part["income"],
+                "email_client": part["email_client"],
+                "phone": part["phone"],
+                "view": part["view"],
+                "approval": part["approval"],
+                "status": part["status"],
                 "reward": _money(order["reward"]),
                 "created_at": _moment(order["created_at"]),
                 "user_id": order["partner_id"],
