@@ -64,6 +64,11 @@ def bounded_count_column(queryset) -> RawSQL:
     )
 
 
+def with_total(rows, count_of):
+    """`rows` (a `.values()` queryset), each carrying `count_of`'s bounded count as `TOTAL`."""
+    return rows.annotate(**{TOTAL: bounded_count_column(count_of)})
+
+
 def take_total(rows: list[dict]) -> int | None:
     """The bounded count the rows carry (None for no rows), taken off each of them."""
     for row in rows:
@@ -75,22 +80,24 @@ class BoundedCountPaginator(Paginator):
     """Django's paginator with `bounded_count`, of `count_of` when given (the same rows as
     `object_list`, in a cheaper query).
 
-    When `object_list` is a queryset of plain rows (`.values()`), a page whose count is not
-    known yet is read in one query with the count as a column of its rows; only an empty page
-    (none there to carry it) counts in a query of its own.
+    With `count_in_page` (for a queryset of plain rows, `.values()`), a page whose count is
+    not known yet is read in one query with the count as a column of its rows; only an empty
+    page (none there to carry it) counts in a query of its own.
     """
 
-    def __init__(self, object_list, per_page, *args, count_of=None, **kwargs) -> None:
+    def __init__(
+        self, object_list, per_page, *args, count_of=None, count_in_page=False, **kwargs
+    ) -> None:
         super().__init__(object_list, per_page, *args, **kwargs)
         self.count_of = object_list if count_of is None else count_of
+        self.count_in_page = count_in_page
 
     @cached_property
     def count(self) -> int:
         return bounded_count(self.count_of)
 
     def page(self, number):
-        rows_of_values = getattr(self.object_list, "_fields", None) is not None
-        if "count" in self.__dict__ or not rows_of_values:
+        if "count" in self.__dict__ or not self.count_in_page:
             return super().page(number)
         try:
             start = (int(number) - 1) * self.per_page
@@ -100,11 +107,7 @@ class BoundedCountPaginator(Paginator):
             # Before the first page, or past any page a bounded count can have: Django's own
             # EmptyPage, after the count (an OFFSET this large would overflow the database's).
             return super().page(number)
-        rows = list(
-            self.object_list.annotate(**{TOTAL: bounded_count_column(self.count_of)})[
-                start : start + self.per_page
-            ]
-        )
+        rows = list(with_total(self.object_list, self.count_of)[start : start + self.per_page])
         total = take_total(rows)
         if total is not None:
             self.__dict__["count"] = total  # `count` is a cached property
@@ -144,13 +147,13 @@ class ApplicationPagination(PageNumberPagination):
         columns = getattr(view, "row_columns", None)
         rows = queryset.values(*columns) if columns else queryset
         if self.cursor_query_param not in request.query_params:
-            self.django_paginator_class = partial(BoundedCountPaginator, count_of=queryset)
+            self.django_paginator_class = partial(
+                BoundedCountPaginator, count_of=queryset, count_in_page=bool(columns)
+            )
             return super().paginate_queryset(rows, request, view)
         self.keyset = _KeysetPages()
         if columns:  # the count as a column of the page's rows, as the paginator does
-            page = self.keyset.paginate_queryset(
-                rows.annotate(**{TOTAL: bounded_count_column(queryset)}), request, view
-            )
+            page = self.keyset.paginate_queryset(with_total(rows, queryset), request, view)
             total = take_total(page)
             self.keyset_count = bounded_count(queryset) if total is None else total
             return page
