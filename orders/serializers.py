@@ -1,54 +1,15 @@
 import re
 from decimal import Decimal
 
-from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
-from rest_framework import ISO_8601, serializers
-from rest_framework.settings import api_settings
+from rest_framework import serializers
 
 from accounts.fields import PhoneNumberField
+from core.representation import PageItem, PageSerializer, moment, moments, money
 from orders.models import STATUS_RANK, Order, OrderStatus, OrderStatusChange
 
 INCOME_HELP = "The client's income: a positive amount with at most 2 decimals, as a string."
-
-# DRF's own formatting of money and moments, for the list items built by hand below (DRF's
-# generic nested serialization cost more than the database did on a page of 50, see bench/).
-_MONEY = serializers.DecimalField(max_digits=12, decimal_places=2)
-_MOMENT = serializers.DateTimeField()
-
-
-def _money(value):
-    return None if value is None else _MONEY.to_representation(value)
-
-
-def _moment(value):
-    """`DateTimeField().to_representation(value)` for the aware datetimes the database returns
-    (USE_TZ, ISO 8601 as DRF's default format): the same text without the field's per-call
-    settings look-ups, three of which a list item makes. Anything else goes to the field."""
-    if value is None:
-        return None
-    if not settings.USE_TZ or value.tzinfo is None or api_settings.DATETIME_FORMAT != ISO_8601:
-        return _MOMENT.to_representation(value)
-    text = value.astimezone(timezone.get_current_timezone()).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-def _moments(*values) -> list:
-    """`[_moment(value) for value in values]`, with the settings and the current time zone
-    looked up once for all of them (a list item has three)."""
-    if not settings.USE_TZ or api_settings.DATETIME_FORMAT != ISO_8601:
-        return [_moment(value) for value in values]
-    zone = timezone.get_current_timezone()
-    written = []
-    for value in values:
-        if value is None or value.tzinfo is None:
-            written.append(_moment(value))
-            continue
-        text = value.astimezone(zone).isoformat()
-        written.append(text[:-6] + "Z" if text.endswith("+00:00") else text)
-    return written
 
 
 # The application's own fields that both its partner and its bank see, in the order shown.
@@ -57,7 +18,7 @@ APPLICATION_FIELDS = ["income", "email_client", "phone", "status", "view", "appr
 
 def _application_part(order: Order) -> dict:
     return {
-        "income": _money(order.income),
+        "income": money(order.income),
         "email_client": order.email_client,
         "phone": order.phone,
         "status": order.status,
@@ -70,7 +31,7 @@ def _application_part_of_row(row: dict) -> dict:
     """`_application_part` of a list's plain row (`orders.selectors.ORDER_ROW_COLUMNS`)."""
     status = row["status"]
     return {
-        "income": _money(row["income"]),
+        "income": money(row["income"]),
         "email_client": row["email_client"],
         "phone": row["phone"],
         "status": status,
@@ -192,7 +153,7 @@ class OrderLinkCreatedSerializer(serializers.ModelSerializer):
         """The declared fields' output, built directly (as `LandingSerializer`)."""
         return {
             "id": order.pk,
-            "income": _money(order.income),
+            "income": money(order.income),
             "email_client": order.email_client,
             "phone": order.phone,
             "user_id": {"username": order.partner.username},
@@ -249,7 +210,7 @@ class BankOrderProductSerializer(IdNameSerializer):
     external_id = serializers.CharField(allow_null=True, help_text="The bank's own product id")
 
 
-class BankOrderSerializer(serializers.ModelSerializer):
+class BankOrderSerializer(PageItem, serializers.ModelSerializer):
     """An application as its bank sees it: the client's fields, not the partner's money.
 
     The fields document the shape; `to_representation` builds the same dict directly.
@@ -259,7 +220,9 @@ class BankOrderSerializer(serializers.ModelSerializer):
 
     def to_representation(self, order: Order | dict) -> dict:
         if isinstance(order, dict):  # a list's row (`orders.selectors.order_rows_of_bank`)
-            created_at, submitted_at = _moments(order["created_at"], order["submitted_at"])
+            created_at, submitted_at = moments(
+                self.zone, order["created_at"], order["submitted_at"]
+            )
             return {
                 "id": order["id"],
                 "product": {
@@ -272,7 +235,7 @@ class BankOrderSerializer(serializers.ModelSerializer):
                 "submitted_at": submitted_at,
             }
         product = order.product
-        created_at, submitted_at = _moments(order.created_at, order.submitted_at)
+        created_at, submitted_at = moments(self.zone, order.created_at, order.submitted_at)
         return {
             "id": order.pk,
             "product": {"id": product.pk, "name": product.name, "external_id": product.external_id},
@@ -283,6 +246,7 @@ class BankOrderSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Order
+        list_serializer_class = PageSerializer
         fields = ["id", "product", *APPLICATION_FIELDS, "created_at", "submitted_at"]
 
 
@@ -293,7 +257,7 @@ class OrderProductSerializer(IdNameSerializer):
     bank = IdNameSerializer()
 
 
-class PartnerOrderSerializer(serializers.ModelSerializer):
+class PartnerOrderSerializer(PageItem, serializers.ModelSerializer):
     """One of the partner's applications (drafts included).
 
     The fields document the shape; `to_representation` builds the same dict directly.
@@ -310,6 +274,7 @@ class PartnerOrderSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Order
+        list_serializer_class = PageSerializer
         fields = [
             "id",
             "product",
@@ -324,8 +289,8 @@ class PartnerOrderSerializer(serializers.ModelSerializer):
 
     def to_representation(self, order: Order | dict) -> dict:
         if isinstance(order, dict):  # a list's row (`orders.selectors.order_rows_of_partner`)
-            created_at, submitted_at, decided_at = _moments(
-                order["created_at"], order["submitted_at"], order["decided_at"]
+            created_at, submitted_at, decided_at = moments(
+                self.zone, order["created_at"], order["submitted_at"], order["decided_at"]
             )
             return {
                 "id": order["id"],
@@ -337,14 +302,14 @@ class PartnerOrderSerializer(serializers.ModelSerializer):
                 **_application_part_of_row(order),
                 "channel": order["channel"],
                 "percent_user": order["percent_user"],
-                "reward": _money(order["reward"]),
+                "reward": money(order["reward"]),
                 "created_at": created_at,
                 "submitted_at": submitted_at,
                 "decided_at": decided_at,
             }
         product = order.product
-        created_at, submitted_at, decided_at = _moments(
-            order.created_at, order.submitted_at, order.decided_at
+        created_at, submitted_at, decided_at = moments(
+            self.zone, order.created_at, order.submitted_at, order.decided_at
         )
         return {
             "id": order.pk,
@@ -356,7 +321,7 @@ class PartnerOrderSerializer(serializers.ModelSerializer):
             **_application_part(order),
             "channel": order.channel,
             "percent_user": order.percent_user,
-            "reward": _money(order.reward),
+            "reward": money(order.reward),
             "created_at": created_at,
             "submitted_at": submitted_at,
             "decided_at": decided_at,
@@ -438,7 +403,7 @@ class PartnerStatsSerializer(StatsFunnelSerializer):
 # --- Profile sections -----------------------------------------------------------------------
 
 
-class SuccessOrderSerializer(serializers.ModelSerializer):
+class SuccessOrderSerializer(PageItem, serializers.ModelSerializer):
     """An approved application in the profile, in the seed's shape."""
 
     # The fields document the shape; `to_representation` builds the same dict directly (the
@@ -449,6 +414,7 @@ class SuccessOrderSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Order
+        list_serializer_class = PageSerializer
         fields = [
             "id",
             "product_id",
@@ -475,21 +441,21 @@ class SuccessOrderSerializer(serializers.ModelSerializer):
                 "view": part["view"],
                 "approval": part["approval"],
                 "status": part["status"],
-                "reward": _money(order["reward"]),
-                "created_at": _moment(order["created_at"]),
+                "reward": money(order["reward"]),
+                "created_at": moment(order["created_at"], self.zone),
                 "user_id": order["partner_id"],
             }
         return {
             "id": order.pk,
             "product_id": {"id": order.product.pk, "name": order.product.name},
-            "income": _money(order.income),
+            "income": money(order.income),
             "email_client": order.email_client,
             "phone": order.phone,
             "view": order.view,
             "approval": order.approval,
             "status": order.status,
-            "reward": _money(order.reward),
-            "created_at": _moment(order.created_at),
+            "reward": money(order.reward),
+            "created_at": moment(order.created_at, self.zone),
             "user_id": order.partner_id,
         }
 

@@ -3,15 +3,10 @@
 from rest_framework import serializers
 
 from accounts.payout_details import mask_payout_details
+from core.representation import PageItem, PageSerializer, moments, money
 from payouts.models import CURRENCY, Commission, CommissionStatus, Payout
 
 MONEY_HELP = "Money, two decimals"
-_MONEY = serializers.DecimalField(max_digits=14, decimal_places=2)
-_MOMENT = serializers.DateTimeField()
-
-
-def _moment(value):
-    return None if value is None else _MOMENT.to_representation(value)
 
 
 class BalanceSerializer(serializers.Serializer):
@@ -40,7 +35,7 @@ class CommissionOrderSerializer(serializers.Serializer):
     product = CommissionProductSerializer()
 
 
-class CommissionSerializer(serializers.ModelSerializer):
+class CommissionSerializer(PageItem, serializers.ModelSerializer):
     """One entry of the partner's ledger.
 
     The fields document the shape; `to_representation` builds the same dict directly (a page
@@ -60,6 +55,7 @@ class CommissionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Commission
+        list_serializer_class = PageSerializer
         fields = [
             "id",
             "order",
@@ -74,6 +70,9 @@ class CommissionSerializer(serializers.ModelSerializer):
 
     def to_representation(self, commission: Commission) -> dict:
         order = commission.order
+        available_at, created_at = moments(
+            self.zone, commission.available_at, commission.created_at
+        )
         return {
             "id": commission.pk,
             "order": {
@@ -82,10 +81,10 @@ class CommissionSerializer(serializers.ModelSerializer):
             },
             "partner": commission.partner_id,
             "kind": commission.kind,
-            "amount": _MONEY.to_representation(commission.amount),
+            "amount": money(commission.amount, max_digits=14),
             "status": getattr(commission, "current_status", commission.status),
-            "available_at": _moment(commission.available_at),
-            "created_at": _moment(commission.created_at),
+            "available_at": available_at,
+            "created_at": created_at,
             "payout": commission.payout_id,
         }
 

@@ -48,18 +48,27 @@ def test_hand_built_items_match_declared_fields(status):
 
 
 @pytest.mark.parametrize("zone", ["UTC", "Europe/Moscow", "America/St_Johns"])
-def test_moments_are_written_as_drfs_datetime_field_writes_them(settings, zone):
-    from datetime import UTC, datetime
-
-    from django.utils import timezone
-
-    from orders.serializers import _moment, _moments
-
+def test_a_page_of_items_matches_declared_fields_in_the_current_time_zone(settings, zone):
+    """A page (`many=True`) looks the time zone up once for its items (`PageSerializer`)."""
     settings.TIME_ZONE = zone
-    moments = (datetime(2026, 3, 1, 12, 30, 5, 123456, tzinfo=UTC), timezone.now(), None)
-    for moment in moments:
-        assert _moment(moment) == serializers.DateTimeField().to_representation(moment)
-    assert _moments(*moments) == [serializers.DateTimeField().to_representation(m) for m in moments]
+    order = OrderFactory(status="approved", reward="12.50")
+    OrderFactory(partner=order.partner, product=order.product, status="new")
+    partner, bank = order.partner, order.product.bank
+
+    listed = list(selectors.orders_of_partner(partner=partner))
+    rows = list(selectors.order_rows_of_partner(partner=partner))
+    expected = [declared(PartnerOrderSerializer, item) for item in listed]
+    assert PartnerOrderSerializer(listed, many=True).data == expected
+    assert PartnerOrderSerializer(rows, many=True).data == expected
+    assert "+00:00" not in str(expected)
+    seen_by_bank = list(selectors.orders_of_bank(bank=bank))
+    assert BankOrderSerializer(selectors.order_rows_of_bank(bank=bank), many=True).data == [
+        declared(BankOrderSerializer, item) for item in seen_by_bank
+    ]
+    [success] = selectors.approved_orders_recent(partner=partner)
+    assert SuccessOrderSerializer(
+        selectors.approved_order_rows_recent(partner=partner), many=True
+    ).data == [declared(SuccessOrderSerializer, success)]
 
 
 @pytest.mark.parametrize("ranged", [False, True])
