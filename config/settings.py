@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A request's background tasks go to the broker in one message, after its view.
+    "core.middleware.TaskBatchMiddleware",
     "csp.middleware.CSPMiddleware",
     # Before anything that may answer with a message, so that the message is translated.
     "core.middleware.LanguageMiddleware",

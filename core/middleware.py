@@ -8,7 +8,20 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import parse_accept_lang_header
 
+from core import tasks
 from core.errors import DatabaseUnavailable, ServiceUnavailableError
+
+
+class TaskBatchMiddleware:
+    """Whatever background tasks a request hands on go to the broker in one message, once its
+    view has returned (`core.tasks.one_message`; only in `celery` mode)."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with tasks.one_message():
+            return self.get_response(request)
 
 
 class BodySizeLimitMiddleware:

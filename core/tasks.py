@@ -12,15 +12,25 @@ sends nothing). Where they run is `TASKS_MODE`:
   thread starts with the first task.
 - `inline`: in the committing thread itself, right after the commit (the tests, which then
   see the e-mails and deliveries at once).
+
+In `celery` mode a request publishes once, however many tasks its transactions handed on
+(`one_message`, opened around every request by `core.middleware.TaskBatchMiddleware`): an
+application's events and its e-mail, or a decision's events, its commissions' and its
+e-mails, go to the broker as one `run_batch` message, which the worker fans out into the
+tasks themselves (each with its own time limits and retries). A publish costs a request
+about half a millisecond of CPU.
 """
 
 import gc
 import logging
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
+from contextvars import ContextVar
 
-from celery import shared_task
+from celery import current_app, shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import close_old_connections, transaction
@@ -33,6 +43,8 @@ _pool_lock = threading.Lock()
 _sweeper_started = False
 _running: set[Future] = set()
 _timers: set[threading.Timer] = set()
+# The tasks handed on inside `one_message`, with their arguments: None outside it.
+_batch: ContextVar[list[tuple] | None] = ContextVar("tasks_batch", default=None)
 
 
 def _thread_pool() -> ThreadPoolExecutor:
@@ -125,11 +137,11 @@ def run(task, *args, countdown: float | None = None) -> None:
     transaction; see `run_after_commit` for work a change asks for."""
     mode = settings.TASKS_MODE
     if mode == "celery":
-        try:
-            task.apply_async(args=args, countdown=countdown)
-        except Exception:
-            # Events stay undispatched in the outbox, and the sweep hands them on later.
-            logger.exception("Could not hand %s to the broker", task.name)
+        batch = _batch.get()
+        if batch is not None and countdown is None:
+            batch.append((task, args))
+        else:
+            _publish(task, args, countdown=countdown)
     elif mode == "thread":
         if countdown:
             box: list = []
@@ -143,6 +155,45 @@ def run(task, *args, countdown: float | None = None) -> None:
     elif not countdown:
         # inline: delayed runs are left to the sweep, which the tests call themselves.
         _run_here(task, args, own_thread=False)
+
+
+def _publish(task, args, *, countdown: float | None = None) -> None:
+    try:
+        task.apply_async(args=args, countdown=countdown)
+    except Exception:
+        # Events stay undispatched in the outbox, and the sweep hands them on later.
+        logger.exception("Could not hand %s to the broker", task.name)
+
+
+@contextmanager
+def one_message() -> Iterator[None]:
+    """In `celery` mode, the tasks handed on inside (`run`, without a countdown) are published
+    when it ends, together: one message (`run_batch`), or the task itself when there is one.
+    They are published even when the block raises: what committed inside it asked for them
+    (and what rolled back never handed them on: `run_after_commit`)."""
+    if settings.TASKS_MODE != "celery" or _batch.get() is not None:
+        yield
+        return
+    batch: list[tuple] = []
+    token = _batch.set(batch)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+        if len(batch) == 1:
+            _publish(*batch[0])
+        elif batch:
+            _publish(run_batch, ([(task.name, list(args)) for task, args in batch],))
+
+
+@shared_task(name="core.tasks.run_batch")
+def run_batch(entries: list) -> None:
+    """The worker's side of `one_message`: each task of the batch, published on its own."""
+    for name, args in entries:
+        try:
+            current_app.tasks[name].apply_async(args=args)
+        except Exception:
+            logger.exception("Could not hand %s to the broker", name)
 
 
 def run_after_commit(task, *args) -> None:

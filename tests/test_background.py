@@ -114,7 +114,8 @@ def test_a_broker_that_is_down_fails_no_application_and_loses_no_event(broker_do
     assert response.status_code == 201
     # Both events committed, neither handed on: the sweep will, once the broker is back.
     assert Event.objects.filter(dispatched_at__isnull=True).count() == 2
-    assert "Could not hand webhooks.tasks.events_fan_out to the broker" in caplog.text
+    # The request's tasks (its events, its e-mail) were one message (tests/test_task_batch.py).
+    assert "Could not hand core.tasks.run_batch to the broker" in caplog.text
 
 
 def test_health_reports_a_broker_that_is_down(broker_down):
@@ -132,38 +133,3 @@ def test_health_names_no_broker_when_none_is_configured(settings):
 
     assert response.status_code == 200
     assert "broker" not in response.json()
-
-
-def test_an_application_is_two_messages_to_the_broker_its_events_in_one(settings):
-    """One message for the events of a change, whatever the number of receivers (the bank's
-    and the partner's here), and one for the client's e-mail: each publish is a round trip the
-    request waits for."""
-    import base64
-    import json
-    import os
-
-    import redis
-
-    url = os.environ.get("REDIS_URL", "")
-    url = url if url.startswith("redis://") else "redis://127.0.0.1:6379/15"
-    queue = f"test-messages-{os.getpid()}"
-    store = redis.Redis.from_url(url)
-    try:
-        store.ping()
-    except redis.RedisError:
-        pytest.skip(f"Redis is not running at {url}")
-    partner, product = PartnerFactory(), ProductFactory()
-    try:
-        with using_broker(settings, url, queue=queue):
-            response = APIClient().post(link(partner.username, product.pk), form())
-        messages = [json.loads(raw) for raw in store.lrange(queue, 0, -1)]
-    finally:
-        store.delete(queue)
-
-    assert response.status_code == 201
-    published = sorted(message["headers"]["task"] for message in messages)
-    assert published == ["core.tasks.send_email", "webhooks.tasks.events_fan_out"]
-    [fan_out] = [m for m in messages if m["headers"]["task"] == "webhooks.tasks.events_fan_out"]
-    args, _kwargs, _options = json.loads(base64.b64decode(fan_out["body"]))
-    assert sorted(args[0]) == sorted(Event.objects.values_list("pk", flat=True))
-    assert len(args[0]) == 2
