@@ -11,8 +11,9 @@ cursor links. `?cursor=` with no value starts at the beginning.
 from functools import partial
 
 from django.core.paginator import Paginator
-from django.db.models import IntegerField
+from django.db.models import IntegerField, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Least
 from django.utils.functional import cached_property
 from rest_framework.pagination import CursorPagination
 from rest_framework.pagination import PageNumberPagination as BasePageNumberPagination
@@ -64,9 +65,15 @@ def bounded_count_column(queryset) -> RawSQL:
     )
 
 
-def with_total(rows, count_of):
-    """`rows` (a `.values()` queryset), each carrying `count_of`'s bounded count as `TOTAL`."""
-    return rows.annotate(**{TOTAL: bounded_count_column(count_of)})
+def with_total(rows, count_of, total=None):
+    """`rows` (a `.values()` queryset), each carrying their list's bounded count as `TOTAL`:
+    `total` (an expression of the list's exact count, when the view has one) capped at
+    `COUNT_LIMIT`, else `count_of`'s bounded count."""
+    if total is None:
+        column = bounded_count_column(count_of)
+    else:
+        column = Least(total, Value(COUNT_LIMIT), output_field=IntegerField())
+    return rows.annotate(**{TOTAL: column})
 
 
 def take_total(rows: list[dict]) -> int | None:
@@ -81,16 +88,25 @@ class BoundedCountPaginator(Paginator):
     `object_list`, in a cheaper query).
 
     With `count_in_page` (for a queryset of plain rows, `.values()`), a page whose count is
-    not known yet is read in one query with the count as a column of its rows; only an empty
-    page (none there to carry it) counts in a query of its own.
+    not known yet is read in one query with the count as a column of its rows (`total`'s when
+    given: `with_total`); only an empty page (none there to carry it) counts in a query of its
+    own.
     """
 
     def __init__(
-        self, object_list, per_page, *args, count_of=None, count_in_page=False, **kwargs
+        self,
+        object_list,
+        per_page,
+        *args,
+        count_of=None,
+        count_in_page=False,
+        total=None,
+        **kwargs,
     ) -> None:
         super().__init__(object_list, per_page, *args, **kwargs)
         self.count_of = object_list if count_of is None else count_of
         self.count_in_page = count_in_page
+        self.total = total
 
     @cached_property
     def count(self) -> int:
@@ -107,7 +123,8 @@ class BoundedCountPaginator(Paginator):
             # Before the first page, or past any page a bounded count can have: Django's own
             # EmptyPage, after the count (an OFFSET this large would overflow the database's).
             return super().page(number)
-        rows = list(with_total(self.object_list, self.count_of)[start : start + self.per_page])
+        rows = with_total(self.object_list, self.count_of, self.total)
+        rows = list(rows[start : start + self.per_page])
         total = take_total(rows)
         if total is not None:
             self.__dict__["count"] = total  # `count` is a cached property
@@ -137,7 +154,10 @@ class ApplicationPagination(PageNumberPagination):
 
     A view with `row_columns` gets its page as plain rows, `.values(*row_columns)` of its
     filtered queryset, while the count is of the queryset itself: no columns and none of the
-    joins the rows need (building and running those was most of a count's cost).
+    joins the rows need (building and running those was most of a count's cost). A view that
+    also has `unfiltered_total()`, an expression of its whole list's exact count that does not
+    count rows (a sum of totals the database keeps), has it used for a request that names no
+    filter, capped at `COUNT_LIMIT` as the counted one is.
     """
 
     cursor_query_param = "cursor"
@@ -146,19 +166,29 @@ class ApplicationPagination(PageNumberPagination):
         self.keyset = None
         columns = getattr(view, "row_columns", None)
         rows = queryset.values(*columns) if columns else queryset
+        total = self._unfiltered_total(request, view) if columns else None
         if self.cursor_query_param not in request.query_params:
             self.django_paginator_class = partial(
-                BoundedCountPaginator, count_of=queryset, count_in_page=bool(columns)
+                BoundedCountPaginator, count_of=queryset, count_in_page=bool(columns), total=total
             )
             return super().paginate_queryset(rows, request, view)
         self.keyset = _KeysetPages()
         if columns:  # the count as a column of the page's rows, as the paginator does
-            page = self.keyset.paginate_queryset(with_total(rows, queryset), request, view)
+            rows = with_total(rows, queryset, total)
+            page = self.keyset.paginate_queryset(rows, request, view)
             total = take_total(page)
             self.keyset_count = bounded_count(queryset) if total is None else total
             return page
         self.keyset_count = bounded_count(queryset)
         return self.keyset.paginate_queryset(rows, request, view)
+
+    def _unfiltered_total(self, request, view):
+        """The view's `unfiltered_total()` when the request has nothing but paging in it."""
+        total_of = getattr(view, "unfiltered_total", None)
+        paging = {self.page_query_param, self.page_size_query_param, self.cursor_query_param}
+        if total_of is None or not set(request.query_params) <= paging:
+            return None
+        return total_of()
 
     def get_paginated_response(self, data):
         if self.keyset is None:

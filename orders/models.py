@@ -121,6 +121,12 @@ class Order(models.Model):
         indexes = [
             # The partner's list: newest first.
             models.Index(fields=["partner", "-created_at", "-id"], name="orders_partner_created"),
+            # The partner's drafts, counted beside its statistics totals for the list's count.
+            models.Index(
+                fields=["partner"],
+                condition=Q(status=OrderStatus.DRAFT),
+                name="orders_partner_drafts",
+            ),
             # The bank's list and its `?since=` polling: submitted, oldest first.
             models.Index(
                 fields=["bank", "submitted_at", "id"],

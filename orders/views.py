@@ -99,6 +99,10 @@ class PartnerOrderListCreateView(PartnerEndpoint, generics.ListAPIView):
     def scoped_queryset(self):
         return selectors.orders_of_partner(partner=self.request.user)
 
+    def unfiltered_total(self):
+        """The whole list's count without counting it (`ApplicationPagination`)."""
+        return selectors.orders_of_partner_count(partner=self.request.user)
+
     @extend_schema(
         request=OrderDraftCreateSerializer,
         responses={201: PartnerOrderSerializer},

@@ -130,8 +130,67 @@ def test_a_page_and_its_count_are_one_query(
     assert all(pagination.TOTAL not in item for item in body["results"])
     [query] = [q["sql"] for q in captured if 'FROM "orders_order"' in q["sql"]]
     assert 'JOIN "catalog_product"' in query  # the rows'
+    if who == "partner":  # its whole list's count is its totals' (`orders_of_partner_count`)
+        assert "SELECT COUNT(*) FROM (" not in query
+        assert 'FROM "orders_partnerproducttotal"' in query
+        return
     counted = query.split("SELECT COUNT(*) FROM (", 1)[1].split(") AS bounded", 1)[0]
     assert "JOIN" not in counted and "LIMIT" in counted
+
+
+def test_a_filtered_partner_page_counts_its_rows(
+    partner, partner_client, django_assert_max_num_queries
+):
+    applications(partner, 3)
+
+    with django_assert_max_num_queries(3) as captured:
+        response = partner_client.get(f"{ORDERS}?status=new&page_size=2")
+
+    assert response.json()["count"] == 3
+    [query] = [q["sql"] for q in captured if 'FROM "orders_order"' in q["sql"]]
+    assert "SELECT COUNT(*) FROM (" in query and "orders_partnerproducttotal" not in query
+
+
+def test_the_partner_s_count_from_its_totals_is_its_rows_through_every_change(
+    partner, partner_client
+):
+    """Applications and drafts over two products, then a draft sent, one deleted, decisions,
+    and another partner's rows beside them: the uncounted total is always the rows' number,
+    on `?page=` and `?cursor=` pages alike."""
+    from orders.models import Order
+    from orders.tests.factories import DraftFactory
+
+    def counts() -> set[int]:
+        return {
+            partner_client.get(url).json()["count"]
+            for url in (ORDERS, f"{ORDERS}?page_size=1", f"{ORDERS}?cursor=&page_size=1")
+        }
+
+    products = ProductFactory(), ProductFactory()
+    assert counts() == {0}
+    applications(partner, 3, product=products[0])
+    applications(partner, 2, product=products[1])
+    first_draft, second_draft = DraftFactory(partner=partner), DraftFactory(partner=partner)
+    OrderFactory.create_batch(4)  # other partners'
+    assert counts() == {7}
+
+    Order.objects.filter(pk=first_draft.pk).update(  # as the draft's confirmation does
+        status="new",
+        submitted_at=timezone.now(),
+        income=10,
+        percent_user=1,
+        email_client="client@example.com",
+        phone="+79991234567",
+    )
+    second_draft.delete()
+    assert counts() == {6}
+    Order.objects.filter(partner=partner, product=products[0]).update(
+        status="approved", reward=1, decided_at=timezone.now()
+    )
+    Order.objects.filter(partner=partner, product=products[1]).update(
+        status="rejected", decided_at=timezone.now()
+    )
+    assert counts() == {6} == {Order.objects.filter(partner=partner).count()}
 
 
 @pytest.mark.parametrize("query", ["?page=3&page_size=2", "?page=4&page_size=2", "?page=last"])
