@@ -132,7 +132,7 @@ def load_rows(env, *, partner: int, bank: int, products: list[int], start: int, 
     statistics = ";\n".join(json.loads(rebuild.stdout.strip().splitlines()[-1]))
     sql = f"""
         ALTER TABLE orders_order DISABLE TRIGGER orders_order_day,
-            DISABLE TRIGGER orders_order_total;
+            DISABLE TRIGGER orders_order_total, DISABLE TRIGGER orders_order_bank_total;
         ALTER TABLE orders_referralclick DISABLE TRIGGER orders_click_day,
             DISABLE TRIGGER orders_click_total;
         INSERT INTO orders_order (partner_id, product_id, bank_id, status, channel, income,
@@ -156,7 +156,7 @@ def load_rows(env, *, partner: int, bank: int, products: list[int], start: int, 
         SET CONSTRAINTS ALL IMMEDIATE;
         {statistics};
         ALTER TABLE orders_order ENABLE TRIGGER orders_order_day,
-            ENABLE TRIGGER orders_order_total;
+            ENABLE TRIGGER orders_order_total, ENABLE TRIGGER orders_order_bank_total;
         ALTER TABLE orders_referralclick ENABLE TRIGGER orders_click_day,
             ENABLE TRIGGER orders_click_total;
     """
@@ -164,7 +164,8 @@ def load_rows(env, *, partner: int, bank: int, products: list[int], start: int, 
     # What autovacuum does after such a load (outside a transaction, so a call of its own): the
     # statistics, and the visibility map that lets an index-only scan skip the table.
     tables = (
-        "orders_order, orders_referralclick, orders_partnerproductday, orders_partnerproducttotal"
+        "orders_order, orders_referralclick, orders_partnerproductday, orders_partnerproducttotal, "
+        "orders_bankproducttotal"
     )
     psql(env, f"VACUUM ANALYZE {tables}", database=env["DB_NAME"])
 

@@ -284,3 +284,33 @@ class PartnerProductTotal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner_id}/{self.product_id}"
+
+
+class BankProductTotal(models.Model):
+    """The number of a bank's submitted applications for one product, kept by the database.
+
+    Triggers on `orders_order` (migration 0008) count every row that is not a draft, under
+    the application's own `bank` and `product`, in the transaction of the write, whoever
+    writes. The bank's list counts its whole list from these rows, one per product, instead of
+    counting the applications. Kept per product, not per bank, so that the rows an application
+    updates are its product's (an application already holds its product's row lock): a single
+    row per bank would make every application to the bank wait for the one before it.
+    """
+
+    bank = models.ForeignKey(
+        "catalog.Bank", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="+")
+    orders = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("bank's applications total")
+        verbose_name_plural = _("bank's applications totals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bank", "product"], name="orders_bankproducttotal_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bank_id}/{self.product_id}"

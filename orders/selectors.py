@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.db.models.lookups import Exact
 
 from orders.models import (
+    BankProductTotal,
     Channel,
     Order,
     OrderStatus,
@@ -139,6 +140,21 @@ def orders_of_bank(*, bank) -> QuerySet[Order]:
         .only(*BANK_ORDER_COLUMNS)
         .order_by("submitted_at", "id")
     )
+
+
+def orders_of_bank_count(*, bank) -> Expression:
+    """The exact number of `orders_of_bank(bank)`, as an expression for a list page's count
+    column, without counting the rows: summed from the bank's totals, a row per product kept
+    by the database's triggers in the transaction of every write (`BankProductTotal`)."""
+    submitted = (
+        BankProductTotal.objects.filter(bank=bank)
+        .order_by()
+        .values("bank")
+        .annotate(total=Sum("orders"))
+        .values("total")
+    )
+    integer = IntegerField()
+    return Coalesce(Subquery(submitted, output_field=integer), 0, output_field=integer)
 
 
 def order_rows_of_bank(*, bank) -> QuerySet:

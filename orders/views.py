@@ -84,6 +84,10 @@ class BankOrderListView(BankEndpoint, generics.ListAPIView):
     def scoped_queryset(self):
         return selectors.orders_of_bank(bank=self.request.auth)
 
+    def unfiltered_total(self):
+        """The whole list's count without counting it (`ApplicationPagination`)."""
+        return selectors.orders_of_bank_count(bank=self.request.auth)
+
 
 @extend_schema(tags=["applications"])
 class PartnerOrderListCreateView(PartnerEndpoint, generics.ListAPIView):

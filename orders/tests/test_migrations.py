@@ -93,3 +93,25 @@ def test_the_statistics_totals_are_filled_from_the_rows_already_there():
         1,
     )
     assert (total.reward, total.income) == (approved.reward, approved.income)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_banks_totals_are_filled_from_the_rows_already_there():
+    from orders.models import BankProductTotal
+    from orders.tests.factories import DraftFactory, OrderFactory
+
+    product = ProductFactory()
+    OrderFactory.create_batch(2, product=product, status="approved")
+    OrderFactory(product=product, status="new")
+    DraftFactory(product=product)
+    executor = MigrationExecutor(connection)
+    executor.migrate([("orders", "0007_partner_drafts_index")])  # no bank totals, no triggers
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    total = BankProductTotal.objects.get(bank=product.bank, product=product)
+    assert total.orders == 3
+    OrderFactory(product=product)  # and the trigger counts from there on
+    total.refresh_from_db()
+    assert total.orders == 4

@@ -130,25 +130,29 @@ def test_a_page_and_its_count_are_one_query(
     assert all(pagination.TOTAL not in item for item in body["results"])
     [query] = [q["sql"] for q in captured if 'FROM "orders_order"' in q["sql"]]
     assert 'JOIN "catalog_product"' in query  # the rows'
-    if who == "partner":  # its whole list's count is its totals' (`orders_of_partner_count`)
-        assert "SELECT COUNT(*) FROM (" not in query
-        assert 'FROM "orders_partnerproducttotal"' in query
-        return
-    counted = query.split("SELECT COUNT(*) FROM (", 1)[1].split(") AS bounded", 1)[0]
-    assert "JOIN" not in counted and "LIMIT" in counted
+    # The whole list's count is its totals' (`orders_of_partner_count`, `orders_of_bank_count`).
+    assert "SELECT COUNT(*) FROM (" not in query
+    assert f'FROM "orders_{who}producttotal"' in query
 
 
-def test_a_filtered_partner_page_counts_its_rows(
-    partner, partner_client, django_assert_max_num_queries
+@pytest.mark.parametrize("who", ["partner", "bank"])
+def test_a_filtered_page_counts_its_rows_in_the_same_query(
+    partner, django_assert_max_num_queries, partner_client, who
 ):
-    applications(partner, 3)
+    product = ProductFactory()
+    applications(partner, 3, product=product)
+    client, url = (
+        (partner_client, ORDERS) if who == "partner" else (bank_client(product.bank), BANK_ORDERS)
+    )
 
     with django_assert_max_num_queries(3) as captured:
-        response = partner_client.get(f"{ORDERS}?status=new&page_size=2")
+        response = client.get(f"{url}?status=new&page_size=2")
 
     assert response.json()["count"] == 3
     [query] = [q["sql"] for q in captured if 'FROM "orders_order"' in q["sql"]]
-    assert "SELECT COUNT(*) FROM (" in query and "orders_partnerproducttotal" not in query
+    assert "producttotal" not in query
+    counted = query.split("SELECT COUNT(*) FROM (", 1)[1].split(") AS bounded", 1)[0]
+    assert "JOIN" not in counted and "LIMIT" in counted
 
 
 def test_the_partner_s_count_from_its_totals_is_its_rows_through_every_change(
@@ -234,3 +238,38 @@ def test_a_page_no_bounded_count_can_have_is_a_json_404(partner, partner_client,
 
     assert response.status_code == 404
     assert response.json() == {"detail": "Invalid page."}
+
+
+def test_the_bank_s_count_from_its_totals_is_its_rows_through_every_change(partner):
+    """Two products of the bank, drafts (never the bank's), decisions, an application moved
+    to another product and one deleted, another bank's rows beside them: the uncounted total
+    is always the number of the bank's rows."""
+    from orders.models import BankProductTotal, Order
+    from orders.tests.factories import DraftFactory
+
+    bank = BankFactory()
+    client = bank_client(bank)
+    products = ProductFactory(bank=bank), ProductFactory(bank=bank)
+
+    def counts() -> set[int]:
+        return {
+            client.get(url).json()["count"]
+            for url in (BANK_ORDERS, f"{BANK_ORDERS}?page_size=1", f"{BANK_ORDERS}?cursor=")
+        }
+
+    assert counts() == {0}
+    made = applications(partner, 3, product=products[0]) + applications(
+        partner, 2, product=products[1]
+    )
+    DraftFactory(partner=partner, product=products[0])
+    OrderFactory.create_batch(3)  # other banks'
+    assert counts() == {5}
+
+    Order.objects.filter(pk=made[0].pk).update(status="viewed")
+    Order.objects.filter(pk=made[1].pk).update(product=products[1])
+    made[2].delete()
+    assert counts() == {4} == {Order.objects.filter(bank=bank).exclude(status="draft").count()}
+    assert dict(BankProductTotal.objects.filter(bank=bank).values_list("product_id", "orders")) == {
+        products[0].pk: 1,
+        products[1].pk: 3,
+    }
