@@ -51,10 +51,10 @@ class ProfileResponseSerializer(serializers.Serializer):
         }
 
     def to_representation(self, profile) -> dict:
-        success = SuccessOrderSerializer()
+        success = SuccessOrderSerializer(many=True)  # a page: the time zone looked up once
         return {
             "User": [profile_user_representation(item) for item in profile.user_items],
-            "Success order": [success.to_representation(row) for row in profile.success_orders],
+            "Success order": success.to_representation(profile.success_orders),
             "Earnings": {
                 "approved_orders": profile.earnings["approved_orders"],
                 "total_income": profile.earnings["total_income"],
