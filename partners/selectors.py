@@ -40,10 +40,11 @@ def _earnings(*, partner) -> dict:
     """The profile's "Earnings": the approved applications (`orders`) and the referral
     bonuses the ledger holds (`payouts`). `total_reward` equals the ledger's `sale` entries net
     of reversals and clawbacks, since a reversed application no longer counts."""
-    ledger = payout_selectors.ledger_totals_of(partner=partner)
     return {
         **order_selectors.earnings_of(partner=partner),
-        "referral_bonus": order_selectors.money(ledger["bonuses"]),
+        "referral_bonus": order_selectors.money(
+            payout_selectors.referral_bonuses_of(partner=partner)
+        ),
     }
 
 

@@ -80,16 +80,16 @@ def payouts_of_with_commissions(*, partner) -> QuerySet[Payout]:
     )
 
 
-def ledger_totals_of(*, partner) -> dict:
-    """The partner's earnings as the ledger has them, net of reversals and clawbacks: its own
-    sales (`sale`) and its referral bonuses, in one aggregate."""
-    sales = Q(kind=CommissionKind.SALE) | Q(reverses__kind=CommissionKind.SALE)
-    bonuses = Q(kind__in=(CommissionKind.REFERRAL_BONUS_1, CommissionKind.REFERRAL_BONUS_2)) | Q(
-        reverses__kind__in=(CommissionKind.REFERRAL_BONUS_1, CommissionKind.REFERRAL_BONUS_2)
-    )
-    totals = (
+BONUS_KINDS = (CommissionKind.REFERRAL_BONUS_1, CommissionKind.REFERRAL_BONUS_2)
+
+
+def referral_bonuses_of(*, partner) -> Decimal:
+    """The partner's referral bonuses as the ledger has them, net of reversals and clawbacks
+    (a clawback of a bonus counts against it): the profile's `referral_bonus`."""
+    total = (
         Commission.objects.filter(partner=partner)
         .exclude(status=CommissionStatus.REVERSED)
-        .aggregate(sales=Sum("amount", filter=sales), bonuses=Sum("amount", filter=bonuses))
+        .filter(Q(kind__in=BONUS_KINDS) | Q(reverses__kind__in=BONUS_KINDS))
+        .aggregate(total=Sum("amount"))["total"]
     )
-    return {key: value or ZERO for key, value in totals.items()}
+    return total or ZERO
