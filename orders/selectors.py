@@ -75,24 +75,19 @@ def orders_of_partner_count(*, partner) -> Expression:
     in the transaction of every write, `PartnerProductTotal`) and its drafts counted on their
     own index. Counting a partner's rows read up to `COUNT_LIMIT` index entries a page, and
     the table's pages for those not yet vacuumed (every recent application and decision)."""
-    submitted = (
-        PartnerProductTotal.objects.filter(partner=partner)
-        .order_by()
-        .values("partner")
-        .annotate(total=Sum("orders"))
-        .values("total")
+    return _integer_subquery(
+        PartnerProductTotal.objects.filter(partner=partner), "partner", Sum("orders")
+    ) + _integer_subquery(
+        Order.objects.filter(partner=partner, status=OrderStatus.DRAFT), "partner", Count("pk")
     )
-    drafts = (
-        Order.objects.filter(partner=partner, status=OrderStatus.DRAFT)
-        .order_by()
-        .values("partner")
-        .annotate(total=Count("pk"))
-        .values("total")
-    )
+
+
+def _integer_subquery(rows: QuerySet, group: str, aggregate) -> Expression:
+    """`aggregate` of `rows` (grouped by their one owner `group`) as an integer subquery, 0
+    when there are no rows."""
     integer = IntegerField()
-    return Coalesce(Subquery(submitted, output_field=integer), 0, output_field=integer) + Coalesce(
-        Subquery(drafts, output_field=integer), 0, output_field=integer
-    )
+    rows = rows.order_by().values(group).annotate(total=aggregate).values("total")
+    return Coalesce(Subquery(rows, output_field=integer), 0, output_field=integer)
 
 
 # A list item's columns as plain rows (`.values()`): a page of 50 without building 150 model
@@ -146,15 +141,7 @@ def orders_of_bank_count(*, bank) -> Expression:
     """The exact number of `orders_of_bank(bank)`, as an expression for a list page's count
     column, without counting the rows: summed from the bank's totals, a row per product kept
     by the database's triggers in the transaction of every write (`BankProductTotal`)."""
-    submitted = (
-        BankProductTotal.objects.filter(bank=bank)
-        .order_by()
-        .values("bank")
-        .annotate(total=Sum("orders"))
-        .values("total")
-    )
-    integer = IntegerField()
-    return Coalesce(Subquery(submitted, output_field=integer), 0, output_field=integer)
+    return _integer_subquery(BankProductTotal.objects.filter(bank=bank), "bank", Sum("orders"))
 
 
 def order_rows_of_bank(*, bank) -> QuerySet:
