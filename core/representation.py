@@ -31,10 +31,6 @@ def money(value, *, max_digits: int = 12):
     return _MONEY[max_digits].to_representation(value)
 
 
-def current_zone():
-    return timezone.get_current_timezone()
-
-
 def moments(zone, *values) -> list:
     """`[DateTimeField().to_representation(value) for value in values]` for a list item, in
     `zone` (the current time zone, or None to look it up): the aware datetimes the database
@@ -48,7 +44,7 @@ def moments(zone, *values) -> list:
         elif value.tzinfo is None:
             written.append(_MOMENT.to_representation(value))
         else:
-            text = value.astimezone(zone or current_zone()).isoformat()
+            text = value.astimezone(zone or timezone.get_current_timezone()).isoformat()
             written.append(text[:-6] + "Z" if text.endswith("+00:00") else text)
     return written
 
@@ -62,7 +58,7 @@ class PageSerializer(serializers.ListSerializer):
     in `self.zone` (a `PageItem`): the page looks the time zone up once for all its items."""
 
     def to_representation(self, data):
-        self.child.zone = current_zone()
+        self.child.zone = timezone.get_current_timezone()
         try:
             return super().to_representation(data)
         finally:

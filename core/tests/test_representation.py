@@ -82,7 +82,7 @@ def test_a_page_looks_the_zone_up_once(monkeypatch):
         looked_up.append(1)
         return MOSCOW
 
-    monkeypatch.setattr(representation, "current_zone", counting_zone)
+    monkeypatch.setattr(representation.timezone, "get_current_timezone", counting_zone)
     items = [MOMENTS[0]] * 5
 
     data = ItemSerializer(items, many=True).data
